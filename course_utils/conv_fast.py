@@ -1,0 +1,246 @@
+"""The layers of :mod:`course_utils.conv`, vectorised with numpy.
+
+Same names, signatures, return values and caches as the loop versions, so a learner can
+write ``from course_utils import conv_fast as conv`` and nothing else changes. Results
+equal the loop versions up to floating-point rounding.
+
+How it is fast, without any compiled code of its own:
+
+- **im2col.** ``numpy.lib.stride_tricks.as_strided`` views the padded input as an array of
+  windows ``(m, n_H, n_W, f, f, n_C_prev)`` without copying. Reshaped to a matrix with one
+  row per output position, the whole convolution is a single matrix product with the
+  filters reshaped to ``(f*f*n_C_prev, n_C)``, which BLAS runs on every core.
+- **col2im.** The backward pass multiplies ``dZ`` by the filters to get one gradient per
+  window element, then adds those back into the input with ``f*f`` strided slices, one
+  per position inside the window (overlapping windows accumulate).
+- **pooling by offsets.** Max and average pooling loop over the ``f*f`` positions inside
+  the window, each step a whole-batch operation on a strided slice.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from course_utils import _arguments, _validate
+
+# Re-exported unchanged: they act on a single window, so there is nothing to vectorise.
+from course_utils.conv import conv_single_step, create_mask_from_window, distribute_value
+
+__all__ = [
+    "zero_pad", "conv_single_step", "conv_forward", "conv_backward",
+    "create_mask_from_window", "distribute_value", "pool_forward", "pool_backward",
+    "conv3d_forward",
+]
+
+
+def zero_pad(X, pad):
+    """Pad every image of a batch with ``pad`` zeros on its height and width.
+
+    Parameters
+    ----------
+    X : array_like, shape (m, n_H, n_W, n_C)
+    pad : int
+        Zeros added on each side of both spatial axes (>= 0).
+
+    Returns
+    -------
+    X_pad : ndarray, shape (m, n_H + 2*pad, n_W + 2*pad, n_C)
+    """
+    X, pad = _arguments.pad_amount(X, pad)
+    return _pad_spatial(X, pad)
+
+
+def _pad_spatial(X, pad):
+    """Zero-pad every axis but the first and the last (2-D or 3-D), in one allocation."""
+    if pad == 0:
+        return X
+    padded = np.zeros((X.shape[0], *(n + 2 * pad for n in X.shape[1:-1]), X.shape[-1]), X.dtype)
+    padded[(slice(None), *(slice(pad, pad + n) for n in X.shape[1:-1]), slice(None))] = X
+    return padded
+
+
+def _windows(A_pad, f, stride, out_spatial):
+    """View of every ``f``-sized window: shape ``(m, *out_spatial, f, ..., f, n_C)``, no copy."""
+    dims = len(out_spatial)
+    strides = A_pad.strides
+    return as_strided(
+        A_pad,
+        shape=(A_pad.shape[0], *out_spatial, *([f] * dims), A_pad.shape[-1]),
+        strides=(strides[0], *(s * stride for s in strides[1:-1]), *strides[1:-1], strides[-1]),
+        writeable=False)
+
+
+def _window_slices(f, stride, out_spatial):
+    """For each position inside the window, the strided slices it touches in the padded input.
+
+    Yields ``(offset, index)`` where ``offset`` is the position inside the window
+    (a tuple of ``dims`` ints) and ``index`` selects, for every output position, the input
+    element at that offset.
+    """
+    for offset in np.ndindex(*([f] * len(out_spatial))):
+        index = tuple(slice(o, o + stride * (n - 1) + 1, stride) for o, n in zip(offset, out_spatial, strict=True))
+        yield offset, (slice(None), *index, slice(None))
+
+
+def _im2col(A_prev, f, stride, pad, out_spatial, dtype):
+    """Rows of the im2col matrix: ``(m * prod(out_spatial), f**dims * n_C_prev)``."""
+    windows = _windows(_pad_spatial(A_prev.astype(dtype, copy=False), pad), f, stride, out_spatial)
+    window_size = int(np.prod(windows.shape[1 + len(out_spatial):]))
+    return windows.reshape(-1, window_size)
+
+
+def _conv_forward(args):
+    dtype = _validate.result_dtype(args.A_prev, args.W, args.b)
+    out_spatial = args.out_shape[1:-1]
+    cols = _im2col(args.A_prev, args.f, args.stride, args.pad, out_spatial, dtype)
+    n_C = args.W.shape[-1]
+    Z = cols @ args.W.astype(dtype, copy=False).reshape(-1, n_C)
+    Z += args.b.astype(dtype, copy=False).reshape(1, n_C)
+    return Z.reshape(args.out_shape)
+
+
+def conv_forward(A_prev, W, b, hparameters):
+    """Forward pass of a convolution layer (no activation), as one matrix product.
+
+    Parameters
+    ----------
+    A_prev : array_like, shape (m, n_H_prev, n_W_prev, n_C_prev)
+    W : array_like, shape (f, f, n_C_prev, n_C)
+    b : array_like, shape (1, 1, 1, n_C)
+    hparameters : dict
+        ``{"stride": s, "pad": p}``.
+
+    Returns
+    -------
+    Z : ndarray, shape (m, n_H, n_W, n_C)
+    cache : tuple
+        ``(A_prev, W, b, hparameters)``.
+    """
+    args = _arguments.conv(A_prev, W, b, hparameters)
+    return _conv_forward(args), (args.A_prev, args.W, args.b, hparameters)
+
+
+def conv_backward(dZ, cache):
+    """Backward pass of a convolution layer: im2col for ``dW``, col2im for ``dA_prev``.
+
+    Parameters
+    ----------
+    dZ : array_like, shape (m, n_H, n_W, n_C)
+    cache : tuple
+        ``(A_prev, W, b, hparameters)`` from :func:`conv_forward`.
+
+    Returns
+    -------
+    dA_prev : ndarray, shape (m, n_H_prev, n_W_prev, n_C_prev)
+    dW : ndarray, shape (f, f, n_C_prev, n_C)
+    db : ndarray, shape (1, 1, 1, n_C)
+    """
+    dZ, args = _arguments.conv_cache(dZ, cache)
+    A_prev, W, f, stride, pad = args.A_prev, args.W, args.f, args.stride, args.pad
+    dtype = _validate.result_dtype(A_prev, W, args.b, dZ)
+    m, n_H, n_W, n_C = args.out_shape
+    dZ_rows = dZ.astype(dtype, copy=False).reshape(-1, n_C)
+
+    cols = _im2col(A_prev, f, stride, pad, (n_H, n_W), dtype)
+    dW = (cols.T @ dZ_rows).reshape(W.shape)
+    db = dZ_rows.sum(axis=0).reshape(args.b.shape)
+
+    # Gradient of every window element, then scattered back where each window came from.
+    dcols = (dZ_rows @ W.astype(dtype, copy=False).reshape(-1, n_C).T).reshape(m, n_H, n_W, f, f, -1)
+    n_H_prev, n_W_prev = A_prev.shape[1:3]
+    dA_prev_pad = np.zeros((m, n_H_prev + 2 * pad, n_W_prev + 2 * pad, A_prev.shape[3]), dtype)
+    for (di, dj), index in _window_slices(f, stride, (n_H, n_W)):
+        dA_prev_pad[index] += dcols[:, :, :, di, dj, :]
+    return dA_prev_pad[:, pad:pad + n_H_prev, pad:pad + n_W_prev, :], dW, db
+
+
+def pool_forward(A_prev, hparameters, mode="max"):
+    """Forward pass of a pooling layer (no padding), one whole-batch step per window offset.
+
+    Parameters
+    ----------
+    A_prev : array_like, shape (m, n_H_prev, n_W_prev, n_C)
+    hparameters : dict
+        ``{"f": f, "stride": s}``.
+    mode : {"max", "average"}
+
+    Returns
+    -------
+    A : ndarray, shape (m, n_H, n_W, n_C)
+    cache : tuple
+        ``(A_prev, hparameters)``.
+    """
+    args = _arguments.pool(A_prev, hparameters, mode)
+    A_prev = args.A_prev.astype(_validate.result_dtype(args.A_prev), copy=False)
+    slices = [index for _, index in _window_slices(args.f, args.stride, args.out_shape[1:3])]
+    A = A_prev[slices[0]].copy()
+    for index in slices[1:]:
+        if mode == "max":
+            np.maximum(A, A_prev[index], out=A)
+        else:
+            A += A_prev[index]
+    if mode == "average":
+        A /= args.f * args.f
+    return A, (args.A_prev, hparameters)
+
+
+def pool_backward(dA, cache, mode="max"):
+    """Backward pass of a pooling layer.
+
+    Max pooling gives each output's gradient to the first input of its window that
+    equals the window's maximum (TensorFlow's rule on ties); average pooling spreads it
+    evenly. Overlapping windows add up.
+
+    Parameters
+    ----------
+    dA : array_like, shape (m, n_H, n_W, n_C)
+    cache : tuple
+        ``(A_prev, hparameters)`` from :func:`pool_forward`.
+    mode : {"max", "average"}
+
+    Returns
+    -------
+    dA_prev : ndarray, shape (m, n_H_prev, n_W_prev, n_C)
+    """
+    dA, args = _arguments.pool_cache(dA, cache, mode)
+    dtype = _validate.result_dtype(args.A_prev, dA)
+    A_prev = args.A_prev.astype(dtype, copy=False)
+    dA = dA.astype(dtype, copy=False)
+    dA_prev = np.zeros(A_prev.shape, dtype)
+    slices = [index for _, index in _window_slices(args.f, args.stride, args.out_shape[1:3])]
+
+    if mode == "average":
+        share = dA / (args.f * args.f)
+        for index in slices:
+            dA_prev[index] += share
+        return dA_prev
+
+    A, _ = pool_forward(A_prev, cache[1], mode="max")
+    unclaimed = np.ones(A.shape, dtype=bool)  # windows whose maximum has not been found yet
+    for index in slices:
+        winner = unclaimed & (A_prev[index] == A)
+        dA_prev[index] += np.where(winner, dA, 0)
+        unclaimed &= ~winner
+    return dA_prev
+
+
+def conv3d_forward(A_prev, W, b, hparameters):
+    """Forward pass of a 3-D convolution layer, as one matrix product (see :func:`conv_forward`).
+
+    Parameters
+    ----------
+    A_prev : array_like, shape (m, n_D_prev, n_H_prev, n_W_prev, n_C_prev)
+    W : array_like, shape (f, f, f, n_C_prev, n_C)
+    b : array_like, shape (1, 1, 1, 1, n_C)
+    hparameters : dict
+        ``{"stride": s, "pad": p}``.
+
+    Returns
+    -------
+    Z : ndarray, shape (m, n_D, n_H, n_W, n_C)
+    cache : tuple
+        ``(A_prev, W, b, hparameters)``.
+    """
+    args = _arguments.conv(A_prev, W, b, hparameters, dims=3)
+    return _conv_forward(args), (args.A_prev, args.W, args.b, hparameters)

@@ -1,0 +1,114 @@
+"""What every notebook of the course calls first, and small display helpers.
+
+``setup()`` makes a notebook quiet and reproducible: TensorFlow's C++ logs off (this must
+happen before TensorFlow is imported, so this module never imports it at the top level),
+Python warnings that are not about the learner's own code filtered, every random
+generator seeded, and modest figure sizes so that stored notebooks stay small.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import warnings
+
+__all__ = ["setup", "show_source", "verdict"]
+
+_FIGURE_DEFAULTS = {
+    "figure.figsize": (6.0, 3.5),
+    "figure.dpi": 80,
+    "savefig.dpi": 80,
+    "axes.grid": False,
+    "image.interpolation": "nearest",
+    "font.size": 9,
+}
+
+
+def setup(seed: int = 0, tensorflow: bool = False) -> None:
+    """Quiet logs, seed every generator, set plotting defaults.
+
+    Parameters
+    ----------
+    seed : int, default 0
+        Seed for Python's ``random``, numpy's global generator and, when TensorFlow is
+        used, Keras (``keras.utils.set_random_seed``).
+    tensorflow : bool, default False
+        Also import and seed TensorFlow/Keras (a few seconds; notebooks that use only
+        numpy leave it off).
+    """
+    # Before any TensorFlow import: C++ logs, oneDNN notices and the CUDA probe stay silent.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    # nbval compares stderr too, so third-party deprecation chatter would fail a re-run.
+    for category in (DeprecationWarning, FutureWarning, PendingDeprecationWarning):
+        warnings.filterwarnings("ignore", category=category)
+    warnings.filterwarnings("ignore", module="keras")
+    warnings.filterwarnings("ignore", module="tensorflow")
+
+    import random
+
+    import numpy as np
+
+    random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002 - learners' code uses the legacy global generator
+    np.set_printoptions(precision=4, suppress=True, linewidth=100)
+
+    import matplotlib
+
+    if "inline" not in matplotlib.get_backend() and not os.environ.get("MPLBACKEND"):
+        # Outside Jupyter (tests, scripts) draw without a window.
+        matplotlib.use("Agg")
+    matplotlib.rcParams.update(_FIGURE_DEFAULTS)
+
+    if tensorflow:
+        import keras
+        import tensorflow as tf
+
+        tf.get_logger().setLevel("ERROR")
+        keras.utils.set_random_seed(seed)
+
+
+def show_source(function):
+    """Display a function's source code, highlighted, so a notebook can walk through it.
+
+    Parameters
+    ----------
+    function : callable
+        A function or class defined in Python.
+
+    Returns
+    -------
+    IPython.display.Markdown
+        Rendered as a highlighted code block by Jupyter.
+    """
+    from IPython.display import Markdown
+
+    if not callable(function):
+        raise TypeError(f"function must be a function or class; got {type(function).__name__}")
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError) as exc:
+        raise TypeError(f"function has no Python source to show ({exc})") from None
+    return Markdown(f"```python\n{source.rstrip()}\n```")
+
+
+def verdict(claim: str, holds: bool, detail: str = "") -> str:
+    """One-line verdict on a claim from the course notes.
+
+    Parameters
+    ----------
+    claim : str
+        The claim, paraphrased.
+    holds : bool
+        What the measurement says.
+    detail : str, optional
+        The numbers behind the verdict.
+
+    Returns
+    -------
+    str
+        ``"HOLDS: <claim> (<detail>)"`` or ``"DOES NOT HOLD: ..."``; print it.
+    """
+    label = "HOLDS" if holds else "DOES NOT HOLD"
+    return f"{label}: {claim}" + (f" ({detail})" if detail else "")

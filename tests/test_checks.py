@@ -1,0 +1,82 @@
+"""The exercise checkers accept correct functions and explain what is wrong with others."""
+
+import numpy as np
+import pytest
+
+from course_utils import checks, conv, conv_fast
+
+
+@pytest.mark.parametrize("name", checks.__all__)
+@pytest.mark.parametrize("module", [conv, conv_fast], ids=["loops", "fast"])
+def test_reference_functions_pass(name, module, capsys):
+    assert getattr(checks, name)(getattr(module, name.removeprefix("check_")), verbose=False) is True
+    assert "well done" in capsys.readouterr().out
+
+
+def test_wrong_shape_is_reported(capsys):
+    def one_sided_pad(X, pad):
+        return np.pad(X, ((0, 0), (pad, pad), (pad, 0), (0, 0)))
+
+    assert checks.check_zero_pad(one_sided_pad) is False
+    out = capsys.readouterr().out
+    assert "FAIL case 1 (X (2, 3, 3, 2), pad=2): result has shape (2, 7, 5, 2); expected (2, 7, 7, 2)" in out
+    assert "zero_pad: 1 of 3 cases passed." in out
+
+
+def test_first_mismatching_index_is_reported(capsys):
+    def forward_without_bias(A_prev, W, b, hparameters):
+        return conv_fast.conv_forward(A_prev, W, np.zeros_like(b), hparameters)
+
+    assert checks.check_conv_forward(forward_without_bias) is False
+    out = capsys.readouterr().out
+    assert "result[0][0, 0, 0, 0] is" in out and "entries differ" in out
+
+
+def test_wrong_dtype_and_kind_are_reported(capsys):
+    assert checks.check_zero_pad(lambda X, pad: conv.zero_pad(X, pad).astype(np.float32)) is False
+    assert "has dtype float32; expected float64" in capsys.readouterr().out
+    assert checks.check_conv_forward(lambda *args: conv.conv_forward(*args)[0]) is False
+    assert "result should be a tuple of 2 items; got an array" in capsys.readouterr().out
+    assert checks.check_conv_single_step(lambda a, W, b: "nine") is False
+    assert "result should be a single number; got str 'nine'" in capsys.readouterr().out
+
+
+def test_exceptions_are_reported(capsys):
+    def unwritten(*args):
+        raise NotImplementedError("write this function")
+
+    assert checks.check_pool_backward(unwritten) is False
+    assert "raised NotImplementedError: write this function" in capsys.readouterr().out
+
+
+def test_tied_maxima_counted_twice_fail(capsys):
+    """The course-style mask (True at every tied maximum) double-counts; the checker says so."""
+    def mask_everywhere(dA, cache, mode="max"):
+        A_prev, hp = cache
+        f, s = hp["f"], hp["stride"]
+        dA_prev = np.zeros_like(A_prev)
+        for i, h, w, c in np.ndindex(dA.shape):
+            window = (i, slice(h * s, h * s + f), slice(w * s, w * s + f), c)
+            if mode == "max":
+                dA_prev[window] += conv.create_mask_from_window(A_prev[window]) * dA[i, h, w, c]
+            else:
+                dA_prev[window] += conv.distribute_value(dA[i, h, w, c], (f, f))
+        return dA_prev
+
+    assert checks.check_pool_backward(mask_everywhere) is False
+    out = capsys.readouterr().out
+    assert "pool_backward: 8 of 9 cases passed." in out
+    assert "tied maxima" in out
+
+
+def test_checker_does_not_let_a_function_spoil_the_inputs(capsys):
+    def pads_in_place(X, pad):
+        X += 1  # modifies its argument: the reference must still see the original
+        return conv.zero_pad(X - 1, pad)
+
+    assert checks.check_zero_pad(pads_in_place) is True
+
+
+def test_fn_must_be_callable():
+    with pytest.raises(TypeError, match="fn must be the function you wrote for zero_pad"):
+        checks.check_zero_pad(np.zeros(3))
