@@ -10,9 +10,10 @@ How it is fast, without any compiled code of its own:
   windows ``(m, n_H, n_W, f, f, n_C_prev)`` without copying. Reshaped to a matrix with one
   row per output position, the whole convolution is a single matrix product with the
   filters reshaped to ``(f*f*n_C_prev, n_C)``, which BLAS runs on every core.
-- **col2im.** The backward pass multiplies ``dZ`` by the filters to get one gradient per
-  window element, then adds those back into the input with ``f*f`` strided slices, one
-  per position inside the window (overlapping windows accumulate).
+- **col2im.** For each of the ``f*f`` positions inside the window, the backward pass
+  multiplies ``dZ`` by that position's filter weights (one batched matrix product) and adds
+  the resulting block back into the input through a strided slice, so overlapping windows
+  accumulate.
 - **pooling by offsets.** Max and average pooling loop over the ``f*f`` positions inside
   the window, each step a whole-batch operation on a strided slice.
 """
@@ -90,14 +91,28 @@ def _im2col(A_prev, f, stride, pad, out_spatial, dtype):
     return windows.reshape(-1, window_size)
 
 
+def _image_chunks(args, dtype):
+    """Slices of the batch whose im2col matrix is about 4 MB: it stays in cache for the product."""
+    m, *out_spatial, _ = args.out_shape
+    row_bytes = args.f ** len(out_spatial) * args.A_prev.shape[-1] * np.dtype(dtype).itemsize
+    per_chunk = max(1, _CHUNK_BYTES // (row_bytes * int(np.prod(out_spatial))))
+    return [slice(start, start + per_chunk) for start in range(0, m, per_chunk)]
+
+
+_CHUNK_BYTES = 4 * 2 ** 20
+
+
 def _conv_forward(args):
     dtype = _validate.result_dtype(args.A_prev, args.W, args.b)
     out_spatial = args.out_shape[1:-1]
-    cols = _im2col(args.A_prev, args.f, args.stride, args.pad, out_spatial, dtype)
     n_C = args.W.shape[-1]
-    Z = cols @ args.W.astype(dtype, copy=False).reshape(-1, n_C)
-    Z += args.b.astype(dtype, copy=False).reshape(1, n_C)
-    return Z.reshape(args.out_shape)
+    W_matrix = args.W.astype(dtype, copy=False).reshape(-1, n_C)
+    Z = np.empty(args.out_shape, dtype)
+    for images in _image_chunks(args, dtype):
+        cols = _im2col(args.A_prev[images], args.f, args.stride, args.pad, out_spatial, dtype)
+        np.matmul(cols, W_matrix, out=Z[images].reshape(-1, n_C))
+    Z += args.b.astype(dtype, copy=False).reshape(n_C)
+    return Z
 
 
 def conv_forward(A_prev, W, b, hparameters):
@@ -140,18 +155,24 @@ def conv_backward(dZ, cache):
     A_prev, W, f, stride, pad = args.A_prev, args.W, args.f, args.stride, args.pad
     dtype = _validate.result_dtype(A_prev, W, args.b, dZ)
     m, n_H, n_W, n_C = args.out_shape
-    dZ_rows = dZ.astype(dtype, copy=False).reshape(-1, n_C)
-
-    cols = _im2col(A_prev, f, stride, pad, (n_H, n_W), dtype)
-    dW = (cols.T @ dZ_rows).reshape(W.shape)
-    db = dZ_rows.sum(axis=0).reshape(args.b.shape)
-
-    # Gradient of every window element, then scattered back where each window came from.
-    dcols = (dZ_rows @ W.astype(dtype, copy=False).reshape(-1, n_C).T).reshape(m, n_H, n_W, f, f, -1)
-    n_H_prev, n_W_prev = A_prev.shape[1:3]
-    dA_prev_pad = np.zeros((m, n_H_prev + 2 * pad, n_W_prev + 2 * pad, A_prev.shape[3]), dtype)
-    for (di, dj), index in _window_slices(f, stride, (n_H, n_W)):
-        dA_prev_pad[index] += dcols[:, :, :, di, dj, :]
+    n_H_prev, n_W_prev, n_C_prev = A_prev.shape[1:]
+    dZ = dZ.astype(dtype, copy=False)
+    db = dZ.sum(axis=(0, 1, 2), dtype=dtype).reshape(args.b.shape)
+    dW = np.zeros((f * f * n_C_prev, n_C), dtype)
+    dA_prev_pad = np.zeros((m, n_H_prev + 2 * pad, n_W_prev + 2 * pad, n_C_prev), dtype)
+    # W[di, dj] as (n_C, n_C_prev) for each of the f*f positions (di, dj) inside the window.
+    per_offset = W.astype(dtype, copy=False).reshape(f * f, n_C_prev, n_C).transpose(0, 2, 1)
+    for images in _image_chunks(args, dtype):
+        dZ_rows = dZ[images].reshape(-1, n_C)
+        cols = _im2col(A_prev[images], f, stride, pad, (n_H, n_W), dtype)
+        dW += cols.T @ dZ_rows
+        # Gradient reaching the input element under position (di, dj) of every window:
+        # dZ @ W[di, dj].T, one contiguous block per position, added where it lies in the input.
+        dcols = np.matmul(dZ_rows, per_offset)  # (f*f, images * n_H * n_W, n_C_prev)
+        dA_chunk = dA_prev_pad[images]
+        for k, (_, index) in enumerate(_window_slices(f, stride, (n_H, n_W))):
+            dA_chunk[index] += dcols[k].reshape(-1, n_H, n_W, n_C_prev)
+    dW = dW.reshape(W.shape)
     return dA_prev_pad[:, pad:pad + n_H_prev, pad:pad + n_W_prev, :], dW, db
 
 
