@@ -8,8 +8,10 @@ generator seeded, and modest figure sizes so that stored notebooks stay small.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import os
+import sys
 import warnings
 
 __all__ = ["setup", "show_source", "verdict"]
@@ -62,11 +64,31 @@ def setup(seed: int = 0, tensorflow: bool = False) -> None:
     matplotlib.rcParams.update(_FIGURE_DEFAULTS)
 
     if tensorflow:
-        import keras
-        import tensorflow as tf
+        with _native_stderr_silenced():
+            import keras
+            import tensorflow as tf
 
         tf.get_logger().setLevel("ERROR")
         keras.utils.set_random_seed(seed)
+
+
+@contextlib.contextmanager
+def _native_stderr_silenced():
+    """Send file descriptor 2 to /dev/null for the duration of the block.
+
+    TensorFlow's CUDA probe writes "Could not find cuda drivers" from C++ before its logging
+    is configured, so TF_CPP_MIN_LOG_LEVEL cannot hide it, and Jupyter forwards it into the
+    notebook as stderr. Python exceptions are unaffected: they do not go through this descriptor.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def show_source(function):
