@@ -67,6 +67,9 @@ def install() -> None:
 
 def start(extra: list) -> None:
     install()
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
+        # Containers often run as root, and JupyterLab refuses to start as root without this flag.
+        extra = ["--allow-root", *extra]
     _run([_bin("jupyter"), "lab", *extra, "notebooks"])
 
 
