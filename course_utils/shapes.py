@@ -10,7 +10,7 @@ from course_utils import _validate
 
 __all__ = [
     "conv_output_size", "conv_output_shape", "pool_output_shape",
-    "conv_param_count", "dense_param_count", "same_padding",
+    "conv_param_count", "dense_param_count", "same_padding", "depth_profile",
 ]
 
 
@@ -169,3 +169,42 @@ def same_padding(f):
         raise ValueError(f"f must be odd for a symmetric 'same' padding; got {f} (an even filter "
                          f"needs {(f - 1) // 2} zeros before and {f // 2} after, as Keras does)")
     return (f - 1) // 2
+
+
+def depth_profile(n, f, padding="valid", pool_every=None, max_layers=60):
+    """Spatial size after each layer of a stack of ``f x f`` stride-1 convolutions.
+
+    Parameters
+    ----------
+    n : int
+        Input height and width.
+    f : int
+        Filter size (odd when ``padding="same"``).
+    padding : {"valid", "same"}
+        No padding, or ``(f - 1) / 2`` zeros that keep the size.
+    pool_every : int, optional
+        Put a 2x2, stride-2 max-pool after every ``pool_every`` convolutions.
+    max_layers : int, default 60
+        Stop counting after this many convolutions.
+
+    Returns
+    -------
+    list of int
+        ``[n, size after layer 1, ...]``; it ends early where the next window would no longer fit.
+    """
+    if padding not in ("valid", "same"):
+        raise ValueError(f'padding must be "valid" or "same"; got {padding!r}')
+    pad = same_padding(f) if padding == "same" else 0
+    if pool_every is not None:
+        pool_every = _validate.integer(pool_every, "pool_every", minimum=1)
+    max_layers = _validate.integer(max_layers, "max_layers", minimum=1)
+    sizes = [conv_output_size(n, 1)]
+    for layer in range(1, max_layers + 1):
+        current = sizes[-1]
+        if f > current + 2 * pad or (pool_every and layer % pool_every == 0 and current + 2 * pad - f + 1 < 2):
+            break
+        size = conv_output_size(current, f, pad=pad)
+        if pool_every and layer % pool_every == 0:
+            size = conv_output_size(size, 2, stride=2)
+        sizes.append(size)
+    return sizes

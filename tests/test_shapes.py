@@ -91,3 +91,22 @@ def test_errors_name_the_argument():
         shapes.dense_param_count(10, 0)
     with pytest.raises(ValueError, match="n_filters must be an integer >= 1"):
         shapes.conv_output_shape((8, 8, 3), 3, 0)
+
+
+def test_depth_profile():
+    assert shapes.depth_profile(64, 3)[-1] == 2 and len(shapes.depth_profile(64, 3)) == 32
+    assert shapes.depth_profile(64, 5)[:3] == [64, 60, 56]
+    assert shapes.depth_profile(64, 3, "same", max_layers=10) == [64] * 11
+    assert shapes.depth_profile(64, 3, "same", pool_every=2, max_layers=6) == [64, 64, 32, 32, 16, 16, 8]
+    with pytest.raises(ValueError, match='padding must be "valid" or "same"'):
+        shapes.depth_profile(64, 3, "full")
+
+
+def test_downsampling_layers(keras):
+    from course_utils.architectures import downsampling_layers
+
+    model = keras.Sequential([keras.Input((16, 16, 3)), keras.layers.Conv2D(4, 3, padding="same"),
+                              keras.layers.MaxPooling2D(2), keras.layers.Conv2D(4, 3, strides=2, padding="same")])
+    assert [(kind, a, b) for _, kind, a, b in downsampling_layers(model)] == [("MaxPooling2D", 16, 8), ("Conv2D", 8, 4)]
+    with pytest.raises(TypeError, match="model must be a keras.Model"):
+        downsampling_layers([1, 2])
