@@ -574,6 +574,7 @@ def generate(content_image, style_image, extractor, *, iterations=200, alpha=10,
 
     history = {"total": [], "content": [], "style": []}
     snapshots = {0: start[0].copy()} if 0 in snapshot_at else {}
+    every = max(1, iterations // 10)  # ten updates: a notebook keeps every line it prints
     bar = keras.utils.Progbar(iterations, stateful_metrics=["total", "content", "style"]) if progress else None
 
     def record(values):
@@ -584,7 +585,7 @@ def generate(content_image, style_image, extractor, *, iterations=200, alpha=10,
         record(train_step())  # the costs of the image before this update
         if step in snapshot_at:
             snapshots[step] = generated.numpy()[0].copy()
-        if bar is not None:
+        if bar is not None and (step % every == 0 or step == iterations):
             bar.update(step, [(k, v[-1]) for k, v in history.items()])
     record(tf.function(costs)(generated))
     image = generated.numpy()[0]
