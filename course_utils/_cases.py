@@ -140,6 +140,19 @@ def pool_backward():
     return cases
 
 
+def conv3d_forward():
+    """3-D volumes ``(m, n_D, n_H, n_W, n_C_prev)`` with cubic filters (section 4.6)."""
+    cases = []
+    for i, (m, n_D, n_H, n_W, n_C_prev, f, n_C, stride, pad) in enumerate(
+            [(1, 4, 5, 6, 2, 3, 3, 1, 0), (2, 5, 4, 4, 3, 2, 2, 2, 1), (1, 3, 3, 3, 1, 3, 4, 1, 1)]):
+        rng = _rng(50 + i)
+        args = (rng.standard_normal((m, n_D, n_H, n_W, n_C_prev)), rng.standard_normal((f, f, f, n_C_prev, n_C)),
+                rng.standard_normal((1, 1, 1, 1, n_C)), {"stride": stride, "pad": pad})
+        cases.append((f"A_prev {(m, n_D, n_H, n_W, n_C_prev)}, W {(f, f, f, n_C_prev, n_C)}, "
+                      f"stride={stride}, pad={pad}", args))
+    return cases
+
+
 CASES = {
     "zero_pad": zero_pad,
     "conv_single_step": conv_single_step,
@@ -149,4 +162,5 @@ CASES = {
     "distribute_value": distribute_value,
     "pool_forward": pool_forward,
     "pool_backward": pool_backward,
+    "conv3d_forward": conv3d_forward,
 }

@@ -19,16 +19,18 @@ RTOL = 1e-6
 ATOL = 1e-9
 
 
-def compare(got, expected, what="result"):
+def compare(got, expected, what="result", rtol=RTOL, atol=ATOL):
     """Describe the first difference between ``got`` and ``expected``, or return None.
 
     Parameters
     ----------
     got, expected : array_like, scalar, tuple or dict
         Tuples are compared item by item, dicts by equality, arrays by shape, dtype and
-        values (``numpy.isclose`` with ``rtol=1e-6, atol=1e-9``).
+        values (``numpy.isclose`` with ``rtol=1e-6, atol=1e-9`` unless given).
     what : str
         Name of the compared value, used in the message.
+    rtol, atol : float
+        Tolerances of ``numpy.isclose`` (float32 results need a looser ``rtol``).
 
     Returns
     -------
@@ -39,7 +41,7 @@ def compare(got, expected, what="result"):
         if not isinstance(got, tuple) or len(got) != len(expected):
             return f"{what} should be a tuple of {len(expected)} items; got {_kind(got)}"
         for i, (g, e) in enumerate(zip(got, expected, strict=True)):
-            problem = compare(g, e, f"{what}[{i}]")
+            problem = compare(g, e, f"{what}[{i}]", rtol, atol)
             if problem:
                 return problem
         return None
@@ -48,7 +50,7 @@ def compare(got, expected, what="result"):
     if np.isscalar(expected) or np.ndim(expected) == 0:
         if np.ndim(got) != 0 or not np.issubdtype(np.asarray(got).dtype, np.number):
             return f"{what} should be a single number; got {_kind(got)}"
-        if not np.isclose(float(got), float(expected), rtol=RTOL, atol=ATOL):
+        if not np.isclose(float(got), float(expected), rtol=rtol, atol=atol):
             return f"{what} should be {float(expected):.6g}; got {float(got):.6g}"
         return None
     if not isinstance(got, np.ndarray):
@@ -60,7 +62,7 @@ def compare(got, expected, what="result"):
     if expected.dtype == bool:
         wrong = got != expected
     else:
-        wrong = ~np.isclose(got, expected, rtol=RTOL, atol=ATOL)
+        wrong = ~np.isclose(got, expected, rtol=rtol, atol=atol)
     if wrong.any():
         index = tuple(int(i) for i in np.argwhere(wrong)[0])
         return (f"{what}{list(index)} is {_number(got[index])}; expected {_number(expected[index])} "
@@ -89,23 +91,29 @@ def _copy(args):
     return args.copy() if isinstance(args, np.ndarray) else args
 
 
-def _run_checks(name, fn, verbose=True):
+def _run_checks(name, fn, verbose=True, reference=None, cases=None, convert=None, rtol=RTOL, atol=ATOL):
+    """Run ``fn`` and ``reference`` (default: ``conv.<name>``) on ``cases`` (default: ``_cases``).
+
+    ``convert`` (optional) turns both results into what :func:`compare` takes, e.g. tensors
+    into numpy arrays.
+    """
     if not callable(fn):
         raise TypeError(f"fn must be the function you wrote for {name}; got {type(fn).__name__}")
-    reference = getattr(conv, name)
-    cases = _cases.CASES[name]()
+    reference = reference or getattr(conv, name)
+    cases = _cases.CASES[name]() if cases is None else cases
+    convert = convert or (lambda value: value)
     passed = 0
     for number, (description, args) in enumerate(cases, start=1):
-        expected = reference(*_copy(args))
+        expected = convert(reference(*_copy(args)))
         try:
-            got = fn(*_copy(args))
+            got = convert(fn(*_copy(args)))
         except NotImplementedError as exc:
             print(f"{name}: not written yet ({exc or 'NotImplementedError'}); 0 of {len(cases)} cases run.")
             return False
         except Exception as exc:  # the learner's code: report whatever it raised
             problem = f"raised {type(exc).__name__}: {exc}"
         else:
-            problem = compare(got, expected)
+            problem = compare(got, expected, rtol=rtol, atol=atol)
         if problem is None:
             passed += 1
         if verbose or problem is not None:
@@ -145,3 +153,4 @@ check_create_mask_from_window = _make_checker("create_mask_from_window")
 check_distribute_value = _make_checker("distribute_value")
 check_pool_forward = _make_checker("pool_forward")
 check_pool_backward = _make_checker("pool_backward")
+check_conv3d_forward = _make_checker("conv3d_forward")

@@ -1,0 +1,247 @@
+"""Neural style transfer: costs, feature extractor weights, images, generation loop, checkers."""
+
+import numpy as np
+import pytest
+
+tf = pytest.importorskip("tensorflow")
+
+from course_utils import style, style_checks, style_images  # noqa: E402
+from course_utils.gradcheck import numerical_gradient, relative_error  # noqa: E402
+
+SMALL = 32  # VGG19's five poolings leave 2x2 at block5 for a 32x32 image
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return style.vgg19_features(calibration_image=style_images.content_image("chelsea", SMALL))
+
+
+# ---------------------------------------------------------------- costs, by hand
+
+
+def test_content_cost_by_hand():
+    a_C = np.zeros((1, 1, 2, 2))
+    a_G = np.array([[[[1.0, 2.0], [0.0, -1.0]]]])
+    # sum of squares 1 + 4 + 0 + 1 = 6, divided by 4 * 1 * 2 * 2 = 16
+    assert float(style.compute_content_cost(a_C, a_G)) == pytest.approx(6 / 16)
+
+
+def test_gram_matrix_by_hand():
+    G = style.gram_matrix(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    np.testing.assert_allclose(G.numpy(), [[5.0, 11.0], [11.0, 25.0]])
+
+
+def test_layer_style_cost_by_hand():
+    # n_H = 1, n_W = 2, n_C = 2; unrolled S = [[1, 0], [0, 1]] -> G_S = I; G = [[1, 1], [1, 1]] from ones
+    a_S = np.array([[[[1.0, 0.0], [0.0, 1.0]]]])
+    a_G = np.ones((1, 1, 2, 2))
+    # G_G = [[2, 2], [2, 2]]; (G_S - G_G)^2 sums to 1 + 4 + 4 + 1 = 10; / (4 * 4 * 4) = 10 / 64
+    assert float(style.compute_layer_style_cost(a_S, a_G)) == pytest.approx(10 / 64)
+
+
+def test_style_cost_is_the_weighted_sum_and_total_cost():
+    rng = np.random.default_rng(0)
+    S = [rng.random((1, 3, 3, 2)), rng.random((1, 2, 2, 4))]
+    G = [rng.random((1, 3, 3, 2)), rng.random((1, 2, 2, 4))]
+    layers = [("a", 0.25), ("b", 0.75)]
+    expected = sum(w * float(style.compute_layer_style_cost(s, g)) for (_, w), s, g in zip(layers, S, G, strict=True))
+    assert float(style.compute_style_cost(S, G, layers)) == pytest.approx(expected)
+    assert float(style.total_cost(2.0, 3.0)) == 10 * 2.0 + 40 * 3.0
+    assert float(style.total_cost(2.0, 3.0, alpha=1, beta=0)) == 2.0
+
+
+# ---------------------------------------------------------------- gradients and tf.function
+
+
+@pytest.mark.parametrize("cost", [style.compute_content_cost, style.compute_layer_style_cost])
+def test_gradient_matches_finite_differences(cost):
+    rng = np.random.default_rng(1)
+    a_ref, a_G = rng.random((1, 3, 4, 2)), rng.random((1, 3, 4, 2))
+    x = tf.Variable(a_G)
+    with tf.GradientTape() as tape:
+        J = cost(a_ref, x)
+    analytic = tape.gradient(J, x).numpy()
+    numeric = numerical_gradient(lambda a: np.asarray(cost(a_ref, a)), a_G.copy(), 1.0)
+    assert relative_error(analytic, numeric) < 1e-7
+
+
+def test_costs_work_inside_tf_function():
+    rng = np.random.default_rng(2)
+    a, b = (tf.constant(rng.random((1, 4, 4, 3)), tf.float32) for _ in range(2))
+
+    @tf.function
+    def both(x, y):
+        J_content = style.compute_content_cost(x, y)
+        J_style = style.compute_style_cost([x], [y], [("l", 1.0)])
+        return style.total_cost(J_content, J_style)
+
+    expected = 10 * style.compute_content_cost(a, b) + 40 * style.compute_layer_style_cost(a, b)
+    assert float(both(a, b)) == pytest.approx(float(expected), rel=1e-6)
+
+
+# ---------------------------------------------------------------- bad inputs
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: style.compute_content_cost(np.zeros((1, 2, 2, 3)), np.zeros((1, 2, 3, 3))), ValueError,
+     "a_C and a_G must have the same shape"),
+    (lambda: style.compute_content_cost(np.zeros((2, 2, 3)), np.zeros((2, 2, 3))), ValueError, "a_C must be a 4-D"),
+    (lambda: style.compute_layer_style_cost(np.zeros((2, 2, 2, 3)), np.zeros((2, 2, 2, 3))), ValueError,
+     "one image"),
+    (lambda: style.gram_matrix(np.zeros((2, 2, 2))), ValueError, "A must be a 2-D"),
+    (lambda: style.gram_matrix("abc"), TypeError, "A must be a tensor"),
+    (lambda: style.compute_style_cost([np.zeros((1, 2, 2, 1))], [np.zeros((1, 2, 2, 1))], [("l", 0.0)]),
+     ValueError, "must be > 0"),
+    (lambda: style.compute_style_cost([np.zeros((1, 2, 2, 1))], [np.zeros((1, 2, 2, 1))], [("l", -1)]),
+     ValueError, "must be > 0"),
+    (lambda: style.compute_style_cost([np.zeros((1, 2, 2, 1))], [], [("l", 1.0)]), ValueError,
+     "generated_outputs must hold one activation per style layer"),
+    (lambda: style.compute_style_cost([np.zeros((1, 2, 2, 1))], [np.zeros((1, 3, 2, 1))], [("l", 1.0)]),
+     ValueError, "style layer 'l'"),
+    (lambda: style.total_cost(1.0, 1.0, alpha=-1), ValueError, "alpha must be >= 0"),
+    (lambda: style.total_cost(1.0, 1.0, beta="big"), TypeError, "beta must be a finite real number"),
+])
+def test_bad_inputs_name_the_argument(call, error, words):
+    with pytest.raises(error, match=words):
+        call()
+
+
+def test_generate_rejects_bad_images(extractor):
+    image = style_images.content_image("chelsea", SMALL)
+    with pytest.raises(ValueError, match="content_image must be an image of shape"):
+        style.generate(image[0, :, :, 0][None, None], image, extractor, iterations=1, progress=False)
+    with pytest.raises(ValueError, match="must have the same shape"):
+        style.generate(image, style_images.style_image("mosaic", SMALL + 8), extractor, iterations=1, progress=False)
+    with pytest.raises(ValueError, match=r"values in \[0, 1\]"):
+        style.generate(image * 3, image, extractor, iterations=1, progress=False)
+    with pytest.raises(ValueError, match="not among the extractor's style layers"):
+        style.generate(image, image, extractor, iterations=1, style_layers=[("block1_conv2", 1.0)], progress=False)
+    with pytest.raises(TypeError, match="extractor must be a FeatureExtractor"):
+        style.generate(image, image, "vgg", iterations=1, progress=False)
+
+
+# ---------------------------------------------------------------- weights
+
+
+def test_random_weights_are_the_offline_default_and_normalised(monkeypatch):
+    import keras
+
+    asked = []
+    original = keras.applications.VGG19
+
+    def spy(*args, **kwargs):
+        asked.append(kwargs.get("weights"))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(keras.applications, "VGG19", spy)
+    calibration = style_images.content_image("coffee", SMALL)
+    features = style.vgg19_features(calibration_image=calibration)
+    assert asked == [None]  # nothing downloaded, nothing read from a cache
+    assert "random" in features.weights and "offline" in features.weights
+    assert features.style_layers == style.STYLE_LAYERS
+    outputs = features(calibration)
+    assert [tuple(o.shape[1:3]) for o in outputs] == [(32, 32), (16, 16), (8, 8), (4, 4), (2, 2), (4, 4)]
+    rms = [float(tf.sqrt(tf.reduce_mean(tf.square(o)))) for o in outputs]
+    np.testing.assert_allclose(rms, 1.0, rtol=1e-3)  # every layer rescaled to RMS 1
+    # The same seed gives the same network; another seed another one.
+    again = style.vgg19_features(calibration_image=calibration)
+    np.testing.assert_allclose(again(calibration)[0], outputs[0], rtol=1e-5)
+    other = style.vgg19_features(calibration_image=calibration, seed=1)
+    assert not np.allclose(other(calibration)[0], outputs[0])
+
+
+def test_weights_from_a_path(tmp_path, extractor):
+    import keras
+
+    base = keras.applications.VGG19(include_top=False, weights=None, input_shape=(None, None, 3))
+    path = tmp_path / "vgg19.weights.h5"
+    base.save_weights(path)
+    features = style.vgg19_features(weights=path)
+    assert str(path) in features.weights
+    image = style_images.content_image("rocket", SMALL)
+    expected = keras.Model(base.input, base.get_layer("block2_conv1").output)(style.preprocess(image))
+    np.testing.assert_allclose(features(image)[1], expected, rtol=1e-5, atol=1e-5)
+
+
+def test_bad_weights(tmp_path):
+    with pytest.raises(ValueError, match="does not exist"):
+        style.vgg19_features(weights=tmp_path / "missing.weights.h5")
+    broken = tmp_path / "broken.weights.h5"
+    broken.write_text("not weights")
+    with pytest.raises(ValueError, match="could not be loaded"):
+        style.vgg19_features(weights=broken)
+    with pytest.raises(TypeError, match="weights must be"):
+        style.vgg19_features(weights=3)
+    with pytest.raises(ValueError, match="is not a VGG19 layer"):
+        style.vgg19_features(content_layer="block6_conv1")
+
+
+# ---------------------------------------------------------------- generation
+
+
+def test_generation_lowers_the_cost_and_saves_the_image(tmp_path, extractor):
+    C = style_images.content_image("chelsea", SMALL)
+    S = style_images.style_image("brush_strokes", SMALL)
+    result = style.generate(C, S, extractor, iterations=12, learning_rate=0.03, snapshot_at=(0, 6),
+                            output_path=tmp_path / "out" / "final.png", progress=False)
+    assert len(result.history["total"]) == 13
+    assert result.history["total"][-1] < 0.5 * result.history["total"][0]
+    assert result.reduction("style") > 0.5
+    np.testing.assert_allclose(result.history["total"],
+                               10 * result.history["content"] + 40 * result.history["style"], rtol=1e-5)
+    assert set(result.snapshots) == {0, 6} and result.snapshots[6].shape == (SMALL, SMALL, 3)
+    assert result.image.min() >= 0 and result.image.max() <= 1
+    assert result.path.is_file()
+    np.testing.assert_allclose(style_images.load_image(result.path)[0], result.image, atol=1 / 255)
+
+
+def test_texture_synthesis_and_reconstruction_use_one_image(extractor):
+    S = style_images.style_image("mosaic", SMALL)
+    texture = style.generate(None, S, extractor, iterations=8, learning_rate=0.05, progress=False)
+    assert np.all(texture.history["content"] == 0) and texture.reduction("style") > 0.3
+    reconstruction = style.generate(S, None, extractor, iterations=8, learning_rate=0.05, progress=False)
+    assert np.all(reconstruction.history["style"] == 0) and reconstruction.reduction("content") > 0.3
+
+
+# ---------------------------------------------------------------- images
+
+
+def test_images_are_batches_in_the_unit_range():
+    for image in (style_images.content_image("grace_hopper", 40), style_images.style_image("brush_strokes", 40),
+                  style_images.mosaic(40, palette="fauve"), style_images.content_image("astronaut", (24, 40))):
+        assert image.dtype == np.float32 and image.min() >= 0 and image.max() <= 1
+    assert style_images.content_image("astronaut", (24, 40)).shape == (1, 24, 40, 3)
+    with pytest.raises(ValueError, match="name must be one of"):
+        style_images.content_image("mona_lisa")
+    with pytest.raises(ValueError, match="palette must be one of"):
+        style_images.brush_strokes(32, palette="grey")
+
+
+def test_unreadable_files_get_a_clear_error(tmp_path):
+    text = tmp_path / "notes.png"
+    text.write_text("this is not a picture")
+    with pytest.raises(ValueError, match="could not be read as an image"):
+        style_images.load_image(text)
+    with pytest.raises(ValueError, match="is not an existing image file"):
+        style_images.load_image(tmp_path / "missing.jpg")
+    with pytest.raises(TypeError, match="path must be"):
+        style_images.load_image(42)
+
+
+# ---------------------------------------------------------------- checkers
+
+
+@pytest.mark.parametrize("name", [n.removeprefix("check_") for n in style_checks.__all__ if n.startswith("check_")])
+def test_reference_costs_pass_their_checkers(name, capsys):
+    assert getattr(style_checks, f"check_{name}")(getattr(style, name), verbose=False) is True
+    assert "well done" in capsys.readouterr().out
+
+
+def test_checker_explains_a_wrong_cost(capsys):
+    def without_the_four(a_C, a_G):
+        return tf.reduce_sum(tf.square(a_C - a_G)) / tf.cast(tf.size(a_C), a_C.dtype)
+
+    assert style_checks.check_compute_content_cost(without_the_four) is False
+    out = capsys.readouterr().out
+    assert "FAIL case 1 (activations of shape (1, 4, 4, 3)): result should be" in out
+    assert "compute_content_cost: 1 of 4 cases passed." in out
