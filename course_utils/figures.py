@@ -25,7 +25,8 @@ def show_images(images, titles=None, ncols=None, size=1.8, cmap="gray", suptitle
     Parameters
     ----------
     images : sequence of array_like
-        Each of shape ``(n_H, n_W)`` (drawn with ``cmap``) or ``(n_H, n_W, 3)``.
+        Each of shape ``(n_H, n_W)`` (drawn with ``cmap``), ``(n_H, n_W, 3)``, or a batch of
+        one, ``(1, n_H, n_W, 3)``.
     titles : sequence of str, optional
         One title per image.
     ncols : int, optional
@@ -42,6 +43,8 @@ def show_images(images, titles=None, ncols=None, size=1.8, cmap="gray", suptitle
     matplotlib.figure.Figure
     """
     images = [_validate.as_numeric_array(image, f"images[{i}]") for i, image in enumerate(images)]
+    # A batch of one image, (1, n_H, n_W, n_C), is drawn as that image.
+    images = [image[0] if image.ndim == 4 and image.shape[0] == 1 else image for image in images]
     if not images:
         raise ValueError("images must hold at least one image; got an empty sequence")
     for i, image in enumerate(images):
