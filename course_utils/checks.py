@@ -142,3 +142,67 @@ check_create_mask_from_window = _make_checker("create_mask_from_window")
 check_distribute_value = _make_checker("distribute_value")
 check_pool_forward = _make_checker("pool_forward")
 check_pool_backward = _make_checker("pool_backward")
+
+
+# --- Section 3: the YOLO post-processing (reference: course_utils.yolo) -----------------------
+
+def _as_numpy(value):
+    """Tensors (and tuples of them) to numpy, so that compare() can describe differences."""
+    if isinstance(value, (tuple, list)):
+        return tuple(_as_numpy(v) for v in value)
+    return value.numpy() if hasattr(value, "numpy") else value
+
+
+def _run_yolo_checks(name, fn, verbose=True):
+    from course_utils import _yolo_cases, yolo
+
+    if not callable(fn):
+        raise TypeError(f"fn must be the function you wrote for {name}; got {type(fn).__name__}")
+    cases = _yolo_cases.CASES[name]()
+    passed = 0
+    for number, (description, args) in enumerate(cases, start=1):
+        expected = _as_numpy(getattr(yolo, name)(*args))
+        try:
+            got = _as_numpy(fn(*args))
+        except Exception as exc:  # the learner's code: report whatever it raised
+            problem = f"raised {type(exc).__name__}: {exc}"
+        else:
+            problem = compare(got, expected)
+        passed += problem is None
+        if verbose:
+            status = "ok  " if problem is None else "FAIL"
+            print(f"{status} case {number} ({description})" + ("" if problem is None else f": {problem}"))
+    print(f"{name}: {passed} of {len(cases)} cases passed" + (" - well done." if passed == len(cases) else "."))
+    return passed == len(cases)
+
+
+def _make_yolo_checker(name):
+    def checker(fn, verbose=True):
+        return _run_yolo_checks(name, fn, verbose)
+
+    checker.__name__ = checker.__qualname__ = f"check_{name}"
+    checker.__doc__ = f"""Check a learner's ``{name}`` against :func:`course_utils.yolo.{name}`.
+
+    Tensors in the result are compared as numpy arrays (shape, dtype, values).
+
+    Parameters
+    ----------
+    fn : callable
+        Your function, with the signature of :func:`course_utils.yolo.{name}`.
+    verbose : bool, default True
+        Print one line per case; otherwise only the summary line.
+
+    Returns
+    -------
+    bool
+        True when every case matched.
+    """
+    return checker
+
+
+YOLO_CHECKERS = ["check_iou", "check_yolo_filter_boxes", "check_yolo_non_max_suppression", "check_yolo_eval"]
+__all__ += YOLO_CHECKERS
+check_iou = _make_yolo_checker("iou")
+check_yolo_filter_boxes = _make_yolo_checker("yolo_filter_boxes")
+check_yolo_non_max_suppression = _make_yolo_checker("yolo_non_max_suppression")
+check_yolo_eval = _make_yolo_checker("yolo_eval")
