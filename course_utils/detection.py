@@ -462,7 +462,7 @@ _PALETTE = [(255, 60, 60), (40, 220, 255), (255, 80, 255), (255, 230, 40), (90, 
             (255, 150, 40), (160, 120, 255), (255, 255, 255)]
 
 
-def draw_boxes(image, boxes, classes, class_names, scores=None, scale=3):
+def draw_boxes(image, boxes, classes, class_names, scores=None, scale=3, show_labels=True):
     """Draw labelled boxes (and their scores) on a copy of an image.
 
     Parameters
@@ -476,6 +476,8 @@ def draw_boxes(image, boxes, classes, class_names, scores=None, scale=3):
         Printed after the class name with two decimals.
     scale : int, default 3
         The image is enlarged this many times first, so that labels stay legible.
+    show_labels : bool, default True
+        False draws the boxes only (for pictures with many boxes).
 
     Returns
     -------
@@ -502,6 +504,8 @@ def draw_boxes(image, boxes, classes, class_names, scores=None, scale=3):
         y0, x0, y1, x1 = (boxes[i] * scale).tolist()
         colour = _PALETTE[classes[i] % len(_PALETTE)]
         draw.rectangle([x0, y0, x1, y1], outline=colour, width=2)
+        if not show_labels:
+            continue
         label = class_names[classes[i]] + ("" if scores is None else f" {float(np.ravel(scores)[i]):.2f}")
         left, top, right, bottom = draw.textbbox((x0, y0), label, font=font)
         ty = y0 - (bottom - top) - 3 if y0 - (bottom - top) - 3 >= 0 else y1 + 1

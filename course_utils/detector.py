@@ -20,10 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-from course_utils import detection, scenes, yolo
+from course_utils import _validate, detection, scenes, yolo
 
-__all__ = ["DATA_DIR", "IMAGE_SIZE", "GRID", "build_detector", "yolo_loss", "encode_batch", "train",
-           "load_detector", "detect", "evaluate"]
+__all__ = ["DATA_DIR", "IMAGE_SIZE", "GRID", "build_detector", "yolo_loss", "encode_batch", "make_train_step",
+           "fit_steps", "train", "load_detector", "detect", "evaluate"]
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "yolo"
 WEIGHTS_FILE = "detector.weights.h5"
@@ -193,6 +193,74 @@ def _flip(images, targets):
     return images, tf.concat([targets[..., :1], x, targets[..., 2:]], axis=-1)
 
 
+def make_train_step(model, anchors, num_classes, optimizer, flip=True):
+    """A compiled training step: ``step(images, targets) -> (total loss, parts)``.
+
+    Parameters
+    ----------
+    model : keras.Model
+    anchors : array_like, shape (A, 2)
+    num_classes : int
+    optimizer : keras.optimizers.Optimizer
+    flip : bool, default True
+        Mirror the whole batch left-right with probability 1/2 (data augmentation).
+
+    Returns
+    -------
+    callable
+        Takes images ``(m, H, W, 3)`` in [0, 1] and targets ``(m, S, S, A, 5 + C)``.
+    """
+    import tensorflow as tf
+
+    anchors = np.asarray(anchors, np.float32)
+
+    @tf.function
+    def step(x, y):
+        if flip and tf.random.uniform(()) < 0.5:
+            x, y = _flip(x, y)
+        with tf.GradientTape() as tape:
+            total, parts = yolo_loss(y, model(x, training=True), anchors, num_classes)
+        optimizer.apply_gradients(zip(tape.gradient(total, model.trainable_variables), model.trainable_variables,
+                                      strict=True))
+        return total, parts
+
+    return step
+
+
+def fit_steps(model, anchors, images, targets, steps=50, batch_size=16, learning_rate=1e-3, seed=0):
+    """A short training run with Adam, for demonstrations: the loss after each step.
+
+    Parameters
+    ----------
+    model : keras.Model
+    anchors : array_like, shape (A, 2)
+    images : numpy.ndarray, uint8, shape (m, H, W, 3)
+    targets : numpy.ndarray, shape (m, S, S, A, 5 + C)
+        From :func:`encode_batch`.
+    steps, batch_size : int
+    learning_rate : float
+    seed : int
+        Chooses the batches.
+
+    Returns
+    -------
+    numpy.ndarray, shape (steps,)
+        Total loss of each step's batch.
+    """
+    import keras
+    import tensorflow as tf
+
+    step = make_train_step(model, anchors, targets.shape[-1] - 5, keras.optimizers.Adam(learning_rate), flip=False)
+    rng = np.random.default_rng(seed)
+    x_all = images.astype(np.float32) / 255.0
+    losses = []
+    for _ in range(steps):
+        batch = rng.choice(len(images), batch_size, replace=False)
+        total, _ = step(tf.constant(x_all[batch]), tf.constant(targets[batch], tf.float32))
+        losses.append(float(total))
+    return np.array(losses)
+
+
 def train(epochs=24, batch_size=32, learning_rate=2e-3, num_anchors=5, n_train=None, seed=0, out_dir=DATA_DIR,
           log=print):
     """Train the detector from scratch on the training split and write ``out_dir``.
@@ -238,18 +306,7 @@ def train(epochs=24, batch_size=32, learning_rate=2e-3, num_anchors=5, n_train=N
     schedule = keras.optimizers.schedules.CosineDecay(0.0, decay_steps=max(1, (epochs - 1) * steps), alpha=0.02,
                                                       warmup_target=learning_rate, warmup_steps=steps)
     optimizer = keras.optimizers.Adam(schedule)
-    anchors32 = anchors.astype(np.float32)
-
-    @tf.function
-    def step(x, y):
-        if tf.random.uniform(()) < 0.5:
-            x, y = _flip(x, y)
-        with tf.GradientTape() as tape:
-            total, parts = yolo_loss(y, model(x, training=True), anchors32, C)
-        optimizer.apply_gradients(zip(tape.gradient(total, model.trainable_variables), model.trainable_variables,
-                                      strict=True))
-        return total, parts
-
+    step = make_train_step(model, anchors, C, optimizer)
     history = []
     rng = np.random.default_rng(seed)
     x_all = images.astype(np.float32) / 255.0
@@ -329,19 +386,42 @@ def detect(model, anchors, images, score_threshold=0.3, iou_threshold=0.5, max_b
     list of m tuples (boxes (k, 4), scores (k,), classes (k,)) as numpy arrays
         Boxes in pixels ``[y_min, x_min, y_max, x_max]``.
     """
+    import tensorflow as tf
+
     images = np.asarray(images)
     if images.ndim != 4 or images.shape[-1] != 3:
         raise ValueError(f"images must have shape (m, H, W, 3); got {images.shape}")
+    score_threshold = _validate.unit_interval(score_threshold, "score_threshold")
+    iou_threshold = _validate.unit_interval(iou_threshold, "iou_threshold")
     num_classes = model.output_shape[-1] // len(anchors) - 5
     feats = model.predict(images.astype(np.float32) / 255.0, batch_size=batch_size, verbose=0)
     outputs = yolo.yolo_head(feats, anchors, num_classes)
-    shape = (float(images.shape[1]), float(images.shape[2]))
+    shape = tf.constant([images.shape[1], images.shape[2]], tf.float32)
+    # Thresholds go in as tensors so that one compiled graph serves every value.
+    thresholds = tf.constant(score_threshold), tf.constant(iou_threshold)
     results = []
     for i in range(images.shape[0]):
-        scores, boxes, classes = yolo.yolo_eval(tuple(t[i] for t in outputs), shape, max_boxes, score_threshold,
-                                                iou_threshold, per_class=per_class)
+        scores, boxes, classes = _eval_one(tuple(t[i] for t in outputs), shape, *thresholds,
+                                           max_boxes=max_boxes, per_class=per_class)
         results.append((boxes.numpy(), scores.numpy(), classes.numpy()))
     return results
+
+
+def _compiled_eval(outputs, image_shape, score_threshold, iou_threshold, max_boxes, per_class):
+    return yolo.yolo_eval(outputs, image_shape, max_boxes, score_threshold, iou_threshold, per_class=per_class)
+
+
+_EVAL_ONE = None
+
+
+def _eval_one(outputs, image_shape, score_threshold, iou_threshold, max_boxes, per_class):
+    """``yolo_eval`` of one image, compiled once (``tf.function``) and reused."""
+    global _EVAL_ONE
+    if _EVAL_ONE is None:
+        import tensorflow as tf
+
+        _EVAL_ONE = tf.function(_compiled_eval)
+    return _EVAL_ONE(outputs, image_shape, score_threshold, iou_threshold, max_boxes=max_boxes, per_class=per_class)
 
 
 def evaluate(model, anchors, split="test", iou_threshold=0.5, n=None):
