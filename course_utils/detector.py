@@ -262,7 +262,7 @@ def fit_steps(model, anchors, images, targets, steps=50, batch_size=16, learning
 
 
 def train(epochs=24, batch_size=32, learning_rate=2e-3, num_anchors=5, n_train=None, seed=0, out_dir=DATA_DIR,
-          log=print):
+          log=print, init_weights=None):
     """Train the detector from scratch on the training split and write ``out_dir``.
 
     Parameters
@@ -277,6 +277,8 @@ def train(epochs=24, batch_size=32, learning_rate=2e-3, num_anchors=5, n_train=N
     seed : int
     out_dir : path
     log : callable
+    init_weights : path, optional
+        Start from these weights (same anchors) instead of from scratch: a second, fine-tuning run.
 
     Returns
     -------
@@ -302,6 +304,8 @@ def train(epochs=24, batch_size=32, learning_rate=2e-3, num_anchors=5, n_train=N
         f"mean best anchor IoU {anchor_fit:.3f}; data ready in {time.perf_counter() - started:.0f} s")
 
     model = build_detector(num_anchors, C)
+    if init_weights is not None:
+        model.load_weights(init_weights)
     steps = int(np.ceil(len(images) / batch_size))
     schedule = keras.optimizers.schedules.CosineDecay(0.0, decay_steps=max(1, (epochs - 1) * steps), alpha=0.02,
                                                       warmup_target=learning_rate, warmup_steps=steps)
@@ -325,6 +329,7 @@ def train(epochs=24, batch_size=32, learning_rate=2e-3, num_anchors=5, n_train=N
     model.save_weights(out_dir / WEIGHTS_FILE)
     results = {"settings": {"epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate,
                             "num_anchors": num_anchors, "n_train": len(images), "seed": seed,
+                            "init_weights": None if init_weights is None else Path(init_weights).name,
                             "image_size": IMAGE_SIZE, "grid": GRID, "width": WIDTH,
                             "augmentation": "random left-right flip"},
                "anchors": anchors.round(5).tolist(), "anchor_mean_iou": round(anchor_fit, 4),

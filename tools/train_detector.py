@@ -33,9 +33,12 @@ def main(argv=None) -> int:
     parser.add_argument("--n-train", type=int, default=None, help="default: the whole training split")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=detector.DATA_DIR)
+    parser.add_argument("--init-weights", type=Path, default=None,
+                        help="fine-tune from these weights instead of training from scratch")
     args = parser.parse_args(argv)
     results = detector.train(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.learning_rate,
                              num_anchors=args.anchors, n_train=args.n_train, seed=args.seed, out_dir=args.out,
+                             init_weights=args.init_weights,
                              log=lambda line: print(line, flush=True))
     print(f"test mAP@0.5 = {results['test_mAP50']:.3f}; written to {args.out}")
     return 0
