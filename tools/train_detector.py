@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Train the small YOLOv2-style detector of section 3.2 and write data/yolo/.
 
-    python tools/train_detector.py                 # the shipped weights (about 20 minutes on 2 CPU cores)
+    python tools/train_detector.py        # the shipped weights (24 epochs, about 28 minutes on 2 shared CPU cores)
     python tools/train_detector.py --epochs 2 --n-train 256 --out /tmp/yolo   # a quick smoke run
 
 Writes detector.weights.h5, anchors.txt, classes.txt and training.json (settings, loss per
