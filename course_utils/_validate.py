@@ -125,3 +125,13 @@ def result_dtype(*arrays: np.ndarray) -> np.dtype:
     """The floating dtype the computation runs in: float64 unless all inputs are float32."""
     dtype = np.result_type(*arrays)
     return dtype if np.issubdtype(dtype, np.floating) else np.dtype(np.float64)
+
+
+def unit_interval(value, name: str) -> float:
+    """Return ``value`` as a float, requiring a real number in [0, 1] (a threshold or a probability)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number in [0, 1]; got {value!r} ({type(value).__name__})")
+    value = float(value)
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{name} must be in [0, 1]; got {value}")
+    return value

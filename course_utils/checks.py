@@ -154,3 +154,47 @@ check_distribute_value = _make_checker("distribute_value")
 check_pool_forward = _make_checker("pool_forward")
 check_pool_backward = _make_checker("pool_backward")
 check_conv3d_forward = _make_checker("conv3d_forward")
+
+
+# --- Section 3: the YOLO post-processing (reference: course_utils.yolo) -----------------------
+
+def _as_numpy(value):
+    """Tensors (and tuples of them) to numpy, so that compare() can describe differences."""
+    if isinstance(value, (tuple, list)):
+        return tuple(_as_numpy(v) for v in value)
+    return value.numpy() if hasattr(value, "numpy") else value
+
+
+def _make_yolo_checker(name):
+    def checker(fn, verbose=True):
+        from course_utils import _yolo_cases, yolo  # TensorFlow is imported only when needed
+
+        return _run_checks(name, fn, verbose, reference=getattr(yolo, name), cases=_yolo_cases.CASES[name](),
+                           convert=_as_numpy)
+
+    checker.__name__ = checker.__qualname__ = f"check_{name}"
+    checker.__doc__ = f"""Check a learner's ``{name}`` against :func:`course_utils.yolo.{name}`.
+
+    Tensors in the result are compared as numpy arrays (shape, dtype, values).
+
+    Parameters
+    ----------
+    fn : callable
+        Your function, with the signature of :func:`course_utils.yolo.{name}`.
+    verbose : bool, default True
+        Print one line per case; otherwise only the failing cases and the summary line.
+
+    Returns
+    -------
+    bool
+        True when every case matched.
+    """
+    return checker
+
+
+YOLO_CHECKERS = ["check_iou", "check_yolo_filter_boxes", "check_yolo_non_max_suppression", "check_yolo_eval"]
+__all__ += YOLO_CHECKERS
+check_iou = _make_yolo_checker("iou")
+check_yolo_filter_boxes = _make_yolo_checker("yolo_filter_boxes")
+check_yolo_non_max_suppression = _make_yolo_checker("yolo_non_max_suppression")
+check_yolo_eval = _make_yolo_checker("yolo_eval")

@@ -1,0 +1,452 @@
+"""A small YOLOv2-style detector for the synthetic driving scenes: model, loss, training,
+and the shipped weights.
+
+The network maps a 96 x 96 scene to a 12 x 12 grid (one cell per 8 x 8 pixels) with
+``A * (5 + C)`` raw numbers per cell, read by :func:`course_utils.yolo.yolo_head`. Like
+YOLOv2 it is all convolutions with batch normalisation and leaky ReLU, and like YOLOv2's
+"passthrough" it brings finer features (here from the 12 x 12 stage) next to coarser ones
+(from a 6 x 6 stage, upsampled) before the last layers, which helps with small, far objects.
+
+``tools/train_detector.py`` trains it and writes ``data/yolo/``: the weights, the anchors
+(k-means on the training boxes, one comma-separated line), the class names (one per line)
+and ``training.json`` (settings, loss per epoch, validation and test mAP).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from course_utils import _validate, detection, scenes, yolo
+
+__all__ = ["DATA_DIR", "IMAGE_SIZE", "GRID", "build_detector", "yolo_loss", "encode_batch", "make_train_step",
+           "fit_steps", "train", "load_detector", "detect", "evaluate"]
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "yolo"
+WEIGHTS_FILE = "detector.weights.h5"
+IMAGE_SIZE = 96
+GRID = 12
+WIDTH = 0.5
+
+
+def build_detector(num_anchors, num_classes, image_size=IMAGE_SIZE, width=WIDTH):
+    """The detector as a Keras functional model.
+
+    Parameters
+    ----------
+    num_anchors : int
+        ``A``.
+    num_classes : int
+        ``C``.
+    image_size : int, default 96
+        Height and width of the input; must be a multiple of 16. The grid is ``image_size / 8``.
+    width : float, default 0.5
+        Multiplies every layer's number of filters (0.5: about 300 000 parameters).
+
+    Returns
+    -------
+    keras.Model
+        Input ``(m, image_size, image_size, 3)`` floats in [0, 1]; output
+        ``(m, S, S, A * (5 + C))`` raw features for :func:`course_utils.yolo.yolo_head`.
+    """
+    import keras
+    from keras import layers
+
+    def conv(x, filters, size=3):
+        x = layers.Conv2D(max(4, int(filters * width)), size, padding="same", use_bias=False)(x)
+        x = layers.BatchNormalization()(x)
+        return layers.LeakyReLU(negative_slope=0.1)(x)
+
+    if image_size % 16:
+        raise ValueError(f"image_size must be a multiple of 16; got {image_size}")
+    inputs = keras.Input((image_size, image_size, 3))
+    x = conv(inputs, 16)
+    x = layers.MaxPooling2D()(x)                       # /2
+    x = conv(x, 32)
+    x = layers.MaxPooling2D()(x)                       # /4
+    x = conv(x, 64)
+    x = conv(x, 32, 1)
+    x = conv(x, 64)
+    x = layers.MaxPooling2D()(x)                       # /8: the output grid
+    x = conv(x, 128)
+    x = conv(x, 64, 1)
+    fine = conv(x, 128)
+    x = layers.MaxPooling2D()(fine)                    # /16: wider context
+    x = conv(x, 256)
+    x = conv(x, 128, 1)
+    x = conv(x, 256)
+    x = conv(x, 64, 1)
+    x = layers.UpSampling2D()(x)                       # back to /8, next to the fine features
+    x = layers.Concatenate()([x, fine])
+    x = conv(x, 192)
+    # Start with objectness logits at -4 (probability 0.02): almost every anchor is empty, and
+    # starting at 0.5 would make the first steps spend their effort only on saying so.
+    bias = np.zeros((num_anchors, 5 + num_classes), np.float32)
+    bias[:, 4] = -4.0
+    outputs = layers.Conv2D(num_anchors * (5 + num_classes), 1, padding="same", name="yolo_output",
+                            bias_initializer=keras.initializers.Constant(bias.ravel()))(x)
+    return keras.Model(inputs, outputs, name="tiny_yolo")
+
+
+def yolo_loss(y_true, y_pred, anchors, num_classes, ignore_threshold=0.6, coord_weight=1.0, noobj_weight=1.0):
+    """The YOLOv2-style loss of a batch, summed over the grid and averaged over images.
+
+    For the anchor responsible for an object (``p_c = 1`` in the target): squared error of the
+    centre offset inside the cell and of the log size relative to the anchor (weighted by
+    ``2 - w h`` so small boxes count more), binary cross-entropy pushing the objectness to 1,
+    and softmax cross-entropy of the class. For every other anchor: binary cross-entropy
+    pushing the objectness to 0, except where the predicted box already overlaps a true box
+    with IoU above ``ignore_threshold`` (a good box that simply is not the responsible one).
+
+    Parameters
+    ----------
+    y_true : tensor, shape (m, S, S, A, 5 + C)
+        Targets from :func:`course_utils.detection.encode_targets`.
+    y_pred : tensor, shape (m, S, S, A * (5 + C))
+        Raw network output.
+    anchors : array_like, shape (A, 2)
+        In grid cells.
+    num_classes : int
+    ignore_threshold, coord_weight, noobj_weight : float
+
+    Returns
+    -------
+    total : scalar tensor
+    parts : dict of str to scalar tensor
+        ``"coord"``, ``"object"``, ``"no_object"``, ``"class"``.
+    """
+    import tensorflow as tf
+
+    anchors = np.asarray(anchors, np.float32)
+    A, C = anchors.shape[0], num_classes
+    S = tf.cast(tf.shape(y_pred)[1], tf.float32)
+    feats = tf.reshape(y_pred, tf.concat([tf.shape(y_pred)[:3], [A, 5 + C]], axis=0))
+    box_xy, box_wh, _, _ = yolo.yolo_head(y_pred, anchors, C)
+    obj = y_true[..., 0]
+    true_xy = y_true[..., 1:3]                                     # (x, y) in the image
+    true_wh = tf.stack([y_true[..., 4], y_true[..., 3]], axis=-1)  # (w, h) in the image
+    cell = tf.floor(true_xy * S)
+    true_offset = true_xy * S - cell
+    true_log_wh = tf.math.log(tf.maximum(true_wh * S, 1e-6) / anchors)
+    box_weight = obj * (2.0 - true_wh[..., 0] * true_wh[..., 1])
+    coord = box_weight * (tf.reduce_sum(tf.square(tf.sigmoid(feats[..., 0:2]) - true_offset), axis=-1)
+                          + tf.reduce_sum(tf.square(feats[..., 2:4] - true_log_wh), axis=-1))
+    # Best IoU of every predicted box with the true boxes of its image. An image has far fewer
+    # objects than anchors, so only the (at most) 32 responsible anchors are gathered.
+    m = tf.shape(y_pred)[0]
+    true_flat = tf.reshape(y_true, [m, -1, 5 + C])
+    count = tf.minimum(32, tf.shape(true_flat)[1])
+    present, index = tf.math.top_k(true_flat[..., 0], k=count)
+    chosen = tf.gather(true_flat, index, batch_dims=1)                                 # (m, K, 5 + C)
+    chosen_wh = tf.stack([chosen[..., 4], chosen[..., 3]], axis=-1)
+    true_corners = yolo.yolo_boxes_to_corners(chosen[..., 1:3], chosen_wh)[:, None]    # (m, 1, K, 4)
+    pred_corners = tf.reshape(yolo.yolo_boxes_to_corners(box_xy, box_wh), [m, -1, 1, 4])
+    top_left = tf.maximum(pred_corners[..., :2], true_corners[..., :2])
+    bottom_right = tf.minimum(pred_corners[..., 2:], true_corners[..., 2:])
+    inter = tf.reduce_prod(tf.maximum(bottom_right - top_left, 0.0), axis=-1)
+    area_pred = tf.reduce_prod(pred_corners[..., 2:] - pred_corners[..., :2], axis=-1)
+    area_true = tf.reduce_prod(true_corners[..., 2:] - true_corners[..., :2], axis=-1)
+    overlap = inter / tf.maximum(area_pred + area_true - inter, 1e-9) * present[:, None, :]
+    best = tf.reshape(tf.reduce_max(overlap, axis=-1), tf.shape(obj))
+    ignore = tf.cast(best > ignore_threshold, tf.float32)
+    logits = feats[..., 4]
+    object_loss = obj * tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.ones_like(logits), logits=logits)
+    no_object = (1 - obj) * (1 - ignore) * tf.nn.sigmoid_cross_entropy_with_logits(
+        labels=tf.zeros_like(logits), logits=logits)
+    class_loss = obj * tf.nn.softmax_cross_entropy_with_logits(labels=y_true[..., 5:], logits=feats[..., 5:])
+    batch = tf.cast(m, tf.float32)
+    parts = {"coord": coord_weight * tf.reduce_sum(coord) / batch,
+             "object": tf.reduce_sum(object_loss) / batch,
+             "no_object": noobj_weight * tf.reduce_sum(no_object) / batch,
+             "class": tf.reduce_sum(class_loss) / batch}
+    return tf.add_n(list(parts.values())), parts
+
+
+def encode_batch(boxes, classes, anchors, num_classes, image_size=IMAGE_SIZE, grid=GRID):
+    """Target volumes of many images.
+
+    Parameters
+    ----------
+    boxes, classes : lists of arrays (one per image), as returned by :func:`course_utils.scenes.make_split`
+    anchors : array_like, shape (A, 2)
+    num_classes : int
+    image_size, grid : int
+
+    Returns
+    -------
+    numpy.ndarray, float32, shape (m, grid, grid, A, 5 + C)
+    """
+    return np.stack([detection.encode_targets(b, c, anchors, grid, num_classes, (image_size, image_size))
+                     for b, c in zip(boxes, classes, strict=True)])
+
+
+def _flip(images, targets):
+    """Mirror images left-right and their target volumes with them."""
+    import tensorflow as tf
+
+    images = tf.reverse(images, axis=[2])
+    targets = tf.reverse(targets, axis=[2])
+    x = tf.where(targets[..., 0:1] > 0, 1.0 - targets[..., 1:2], 0.0)
+    return images, tf.concat([targets[..., :1], x, targets[..., 2:]], axis=-1)
+
+
+def make_train_step(model, anchors, num_classes, optimizer, flip=True):
+    """A compiled training step: ``step(images, targets) -> (total loss, parts)``.
+
+    Parameters
+    ----------
+    model : keras.Model
+    anchors : array_like, shape (A, 2)
+    num_classes : int
+    optimizer : keras.optimizers.Optimizer
+    flip : bool, default True
+        Mirror the whole batch left-right with probability 1/2 (data augmentation).
+
+    Returns
+    -------
+    callable
+        Takes images ``(m, H, W, 3)`` in [0, 1] and targets ``(m, S, S, A, 5 + C)``.
+    """
+    import tensorflow as tf
+
+    anchors = np.asarray(anchors, np.float32)
+
+    @tf.function
+    def step(x, y):
+        if flip and tf.random.uniform(()) < 0.5:
+            x, y = _flip(x, y)
+        with tf.GradientTape() as tape:
+            total, parts = yolo_loss(y, model(x, training=True), anchors, num_classes)
+        optimizer.apply_gradients(zip(tape.gradient(total, model.trainable_variables), model.trainable_variables,
+                                      strict=True))
+        return total, parts
+
+    return step
+
+
+def fit_steps(model, anchors, images, targets, steps=50, batch_size=16, learning_rate=1e-3, seed=0):
+    """A short training run with Adam, for demonstrations: the loss after each step.
+
+    Parameters
+    ----------
+    model : keras.Model
+    anchors : array_like, shape (A, 2)
+    images : numpy.ndarray, uint8, shape (m, H, W, 3)
+    targets : numpy.ndarray, shape (m, S, S, A, 5 + C)
+        From :func:`encode_batch`.
+    steps, batch_size : int
+    learning_rate : float
+    seed : int
+        Chooses the batches.
+
+    Returns
+    -------
+    numpy.ndarray, shape (steps,)
+        Total loss of each step's batch.
+    """
+    import keras
+    import tensorflow as tf
+
+    step = make_train_step(model, anchors, targets.shape[-1] - 5, keras.optimizers.Adam(learning_rate), flip=False)
+    rng = np.random.default_rng(seed)
+    x_all = images.astype(np.float32) / 255.0
+    losses = []
+    for _ in range(steps):
+        batch = rng.choice(len(images), batch_size, replace=False)
+        total, _ = step(tf.constant(x_all[batch]), tf.constant(targets[batch], tf.float32))
+        losses.append(float(total))
+    return np.array(losses)
+
+
+def train(epochs=24, batch_size=32, learning_rate=2e-3, num_anchors=5, n_train=None, seed=0, out_dir=DATA_DIR,
+          log=print, init_weights=None):
+    """Train the detector from scratch on the training split and write ``out_dir``.
+
+    Parameters
+    ----------
+    epochs, batch_size : int
+    learning_rate : float
+        Peak of a cosine schedule (with a one-epoch warm-up) for Adam.
+    num_anchors : int
+        k-means anchors chosen from the training boxes.
+    n_train : int, optional
+        Use only the first ``n_train`` training scenes (default: the whole split).
+    seed : int
+    out_dir : path
+    log : callable
+    init_weights : path, optional
+        Start from these weights (same anchors) instead of from scratch: a second, fine-tuning run.
+
+    Returns
+    -------
+    dict
+        What is written to ``training.json``.
+    """
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    images, boxes, classes = scenes.make_split("train", n_train)
+    C = len(scenes.CLASS_NAMES)
+    all_boxes = np.concatenate(boxes)
+    wh_cells = np.stack([all_boxes[:, 3] - all_boxes[:, 1], all_boxes[:, 2] - all_boxes[:, 0]], 1) * GRID / IMAGE_SIZE
+    anchors, anchor_fit = detection.kmeans_anchors(wh_cells, num_anchors, seed=seed)
+    (out_dir / "anchors.txt").write_text(", ".join(f"{v:.5f}" for v in anchors.ravel()) + "\n")
+    (out_dir / "classes.txt").write_text("\n".join(scenes.CLASS_NAMES) + "\n")
+    targets = encode_batch(boxes, classes, anchors, C)
+    log(f"{len(images)} training scenes, {len(all_boxes)} boxes, anchors (grid cells) {anchors.round(2).tolist()}, "
+        f"mean best anchor IoU {anchor_fit:.3f}; data ready in {time.perf_counter() - started:.0f} s")
+
+    model = build_detector(num_anchors, C)
+    if init_weights is not None:
+        model.load_weights(init_weights)
+    steps = int(np.ceil(len(images) / batch_size))
+    schedule = keras.optimizers.schedules.CosineDecay(0.0, decay_steps=max(1, (epochs - 1) * steps), alpha=0.02,
+                                                      warmup_target=learning_rate, warmup_steps=steps)
+    optimizer = keras.optimizers.Adam(schedule)
+    step = make_train_step(model, anchors, C, optimizer)
+    history = []
+    rng = np.random.default_rng(seed)
+    x_all = images.astype(np.float32) / 255.0
+    for epoch in range(epochs):
+        order = rng.permutation(len(images))
+        sums = {}
+        for k in range(steps):
+            batch = order[k * batch_size:(k + 1) * batch_size]
+            total, parts = step(tf.constant(x_all[batch]), tf.constant(targets[batch]))
+            for name, value in {"total": total, **parts}.items():
+                sums[name] = sums.get(name, 0.0) + float(value) / steps
+        history.append({name: round(v, 4) for name, v in sums.items()})
+        log(f"epoch {epoch + 1}/{epochs}  " + "  ".join(f"{n} {v:.3f}" for n, v in sums.items())
+            + f"  ({time.perf_counter() - started:.0f} s)")
+    train_seconds = time.perf_counter() - started
+    model.save_weights(out_dir / WEIGHTS_FILE)
+    results = {"settings": {"epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate,
+                            "num_anchors": num_anchors, "n_train": len(images), "seed": seed,
+                            "init_weights": None if init_weights is None else Path(init_weights).name,
+                            "image_size": IMAGE_SIZE, "grid": GRID, "width": WIDTH,
+                            "augmentation": "random left-right flip"},
+               "anchors": anchors.round(5).tolist(), "anchor_mean_iou": round(anchor_fit, 4),
+               "parameters": int(model.count_params()), "train_seconds": round(train_seconds, 1),
+               "history": history}
+    for split in ("val", "test"):
+        mAP, per_class = evaluate(model, anchors, split)
+        results[f"{split}_mAP50"] = round(mAP, 4)
+        results[f"{split}_AP50_per_class"] = dict(zip(scenes.CLASS_NAMES, np.round(per_class, 4).tolist(),
+                                                      strict=True))
+        log(f"{split}: mAP@0.5 {mAP:.3f}  per class {np.round(per_class, 3).tolist()}")
+    (out_dir / "training.json").write_text(json.dumps(results, indent=1) + "\n")
+    return results
+
+
+def load_detector(data_dir=DATA_DIR):
+    """The shipped detector with its anchors and class names.
+
+    Parameters
+    ----------
+    data_dir : path, default ``data/yolo`` in the repository
+
+    Returns
+    -------
+    model : keras.Model
+    anchors : numpy.ndarray, shape (A, 2)
+    class_names : list of str
+    """
+    data_dir = Path(data_dir)
+    anchors = yolo.read_anchors(data_dir / "anchors.txt")
+    class_names = yolo.read_classes(data_dir / "classes.txt")
+    weights = data_dir / WEIGHTS_FILE
+    if not weights.is_file():
+        raise ValueError(f"data_dir {str(data_dir)!r} has no {WEIGHTS_FILE}; "
+                         "run `python tools/train_detector.py` to train the detector")
+    model = build_detector(len(anchors), len(class_names))
+    model.load_weights(weights)
+    return model, anchors, class_names
+
+
+def detect(model, anchors, images, score_threshold=0.3, iou_threshold=0.5, max_boxes=20, per_class=True,
+           batch_size=64):
+    """Run the detector and :func:`course_utils.yolo.yolo_eval` on each image.
+
+    Parameters
+    ----------
+    model : keras.Model
+        From :func:`build_detector` or :func:`load_detector`.
+    anchors : array_like, shape (A, 2)
+    images : numpy.ndarray, uint8, shape (m, H, W, 3)
+    score_threshold, iou_threshold : float in [0, 1]
+    max_boxes : int
+    per_class : bool, default True
+        Per-class non-max suppression (a pedestrian in front of a bus is not a duplicate).
+    batch_size : int
+
+    Returns
+    -------
+    list of m tuples (boxes (k, 4), scores (k,), classes (k,)) as numpy arrays
+        Boxes in pixels ``[y_min, x_min, y_max, x_max]``.
+    """
+    import tensorflow as tf
+
+    images = np.asarray(images)
+    if images.ndim != 4 or images.shape[-1] != 3:
+        raise ValueError(f"images must have shape (m, H, W, 3); got {images.shape}")
+    score_threshold = _validate.unit_interval(score_threshold, "score_threshold")
+    iou_threshold = _validate.unit_interval(iou_threshold, "iou_threshold")
+    num_classes = model.output_shape[-1] // len(anchors) - 5
+    feats = model.predict(images.astype(np.float32) / 255.0, batch_size=batch_size, verbose=0)
+    outputs = yolo.yolo_head(feats, anchors, num_classes)
+    shape = tf.constant([images.shape[1], images.shape[2]], tf.float32)
+    # Thresholds go in as tensors so that one compiled graph serves every value.
+    thresholds = tf.constant(score_threshold), tf.constant(iou_threshold)
+    results = []
+    for i in range(images.shape[0]):
+        scores, boxes, classes = _eval_one(tuple(t[i] for t in outputs), shape, *thresholds,
+                                           max_boxes=max_boxes, per_class=per_class)
+        results.append((boxes.numpy(), scores.numpy(), classes.numpy()))
+    return results
+
+
+def _compiled_eval(outputs, image_shape, score_threshold, iou_threshold, max_boxes, per_class):
+    return yolo.yolo_eval(outputs, image_shape, max_boxes, score_threshold, iou_threshold, per_class=per_class)
+
+
+_EVAL_ONE = None
+
+
+def _eval_one(outputs, image_shape, score_threshold, iou_threshold, max_boxes, per_class):
+    """``yolo_eval`` of one image, compiled once (``tf.function``) and reused."""
+    global _EVAL_ONE
+    if _EVAL_ONE is None:
+        import tensorflow as tf
+
+        _EVAL_ONE = tf.function(_compiled_eval)
+    return _EVAL_ONE(outputs, image_shape, score_threshold, iou_threshold, max_boxes=max_boxes, per_class=per_class)
+
+
+def evaluate(model, anchors, split="test", iou_threshold=0.5, n=None):
+    """mAP of the detector on a split of the synthetic scenes.
+
+    Parameters
+    ----------
+    model : keras.Model
+    anchors : array_like, shape (A, 2)
+    split : {"train", "val", "test"}
+    iou_threshold : float
+    n : int, optional
+        Only the first ``n`` scenes.
+
+    Returns
+    -------
+    mAP : float
+    per_class : numpy.ndarray, shape (C,)
+    """
+    images, boxes, classes = scenes.make_split(split, n)
+    detections = detect(model, anchors, images, score_threshold=0.01, max_boxes=30)
+    return detection.mean_average_precision(detections, list(zip(boxes, classes, strict=True)),
+                                            len(scenes.CLASS_NAMES), iou_threshold)
