@@ -35,7 +35,7 @@ from course_utils import _validate
 
 __all__ = [
     "STYLE_LAYERS", "CONTENT_LAYER",
-    "compute_content_cost", "gram_matrix", "compute_layer_style_cost", "compute_style_cost",
+    "compute_content_cost", "gram_matrix", "layer_gram", "compute_layer_style_cost", "compute_style_cost",
     "total_cost", "FeatureExtractor", "vgg19_features", "GenerationResult", "generate",
 ]
 
@@ -173,6 +173,39 @@ def _unrolled(a):
     """``(1, n_H, n_W, n_C)`` activations as the ``(n_C, n_H*n_W)`` matrix of the Gram matrix."""
     n_C = tf.shape(a)[-1]
     return tf.transpose(tf.reshape(a, [-1, n_C]))
+
+
+def layer_gram(a, normalize=True):
+    """Gram matrix of one layer's activations: which channels fire together, wherever they fire.
+
+    The activations are unrolled to the ``(n_C, n_H*n_W)`` matrix of :func:`gram_matrix`
+    (one row per channel), so every spatial position counts once and *where* it lies is
+    forgotten: permuting the positions leaves the result unchanged.
+
+    Parameters
+    ----------
+    a : tf.Tensor or array_like, shape (1, n_H, n_W, n_C)
+        One image's activations at one layer.
+    normalize : bool, default True
+        Divide by ``n_H * n_W``, the number of positions: ``G[i, j]`` is then the mean over
+        positions of ``a[..., i] * a[..., j]``, comparable between images of different sizes.
+        With normalised Gram matrices the layer style cost is
+        ``sum((G_S - G_G)**2) / (4 * n_C**2)``.
+
+    Returns
+    -------
+    tf.Tensor, shape (n_C, n_C)
+        Symmetric, in the dtype of ``a``.
+    """
+    a = _as_tensor(a, "a", 4, "(1, n_H, n_W, n_C)")
+    _single_example(a, "a")
+    if not isinstance(normalize, (bool, np.bool_)):
+        raise TypeError(f"normalize must be True or False; got {normalize!r}")
+    G = gram_matrix(_unrolled(a))
+    if normalize:
+        shape = tf.cast(tf.shape(a), a.dtype)
+        G = G / (shape[1] * shape[2])
+    return G
 
 
 def compute_layer_style_cost(a_S, a_G):

@@ -21,7 +21,7 @@ import numpy as np
 from course_utils import _validate
 
 __all__ = ["PALETTES", "CONTENT_PHOTOS", "STYLE_NAMES", "content_image", "style_image", "load_image",
-           "save_image", "as_batch", "brush_strokes", "mosaic"]
+           "save_image", "as_batch", "brush_strokes", "mosaic", "shuffle_tiles"]
 
 #: Colour palettes (RGB, 0..255) of the procedural style images.
 PALETTES = {
@@ -288,3 +288,38 @@ def mosaic(size=128, palette="sunset", seed=0):
     joint = np.clip((d[..., 1] - d[..., 0]) / max(1.0, size / 96), 0.0, 1.0)[..., None]
     image = joint * image + (1 - joint) * colours[-1]
     return (np.clip(image, 0, 255) / 255.0).astype(np.float32)[None]
+
+
+def shuffle_tiles(image, n_tiles=4, seed=0):
+    """Cut an image into ``n_tiles x n_tiles`` square tiles and put them back in random order.
+
+    Every pixel is kept and every tile stays intact, only the arrangement changes: colours,
+    strokes and grain survive, the layout does not. Notebook 4.5 uses it to show that the
+    Gram matrix (a style statistic) barely changes while the content cost does.
+
+    Parameters
+    ----------
+    image : array_like, shape (n_H, n_W, 3) or (1, n_H, n_W, 3)
+        As accepted by :func:`as_batch`; ``n_H`` and ``n_W`` must be multiples of ``n_tiles``.
+    n_tiles : int, default 4
+        Tiles per side (at least 2).
+    seed : int, default 0
+        Seed of the permutation (never the identity).
+
+    Returns
+    -------
+    ndarray, shape (1, n_H, n_W, 3), float32 in [0, 1]
+    """
+    batch = as_batch(image, "image")
+    n_tiles = _validate.integer(n_tiles, "n_tiles", minimum=2)
+    _, n_H, n_W, n_C = batch.shape
+    if n_H % n_tiles or n_W % n_tiles:
+        raise ValueError(f"image height and width must be multiples of n_tiles={n_tiles}; got {n_H} x {n_W}")
+    h, w = n_H // n_tiles, n_W // n_tiles
+    tiles = batch[0].reshape(n_tiles, h, n_tiles, w, n_C).transpose(0, 2, 1, 3, 4).reshape(-1, h, w, n_C)
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(tiles))
+    while np.array_equal(order, np.arange(len(tiles))):
+        order = rng.permutation(len(tiles))
+    shuffled = tiles[order].reshape(n_tiles, n_tiles, h, w, n_C).transpose(0, 2, 1, 3, 4)
+    return shuffled.reshape(1, n_H, n_W, n_C).astype(np.float32)

@@ -245,3 +245,47 @@ def test_checker_explains_a_wrong_cost(capsys):
     out = capsys.readouterr().out
     assert "FAIL case 1 (activations of shape (1, 4, 4, 3)): result should be" in out
     assert "compute_content_cost: 1 of 4 cases passed." in out
+
+
+# ---------------------------------------------------------------- helpers of notebook 4.5
+
+
+def test_layer_gram_unrolls_normalises_and_ignores_positions():
+    rng = np.random.default_rng(5)
+    a = rng.random((1, 3, 4, 5)).astype(np.float32)
+    unrolled = a[0].reshape(-1, 5).T  # (n_C, n_H*n_W)
+    np.testing.assert_allclose(style.layer_gram(a, normalize=False).numpy(), unrolled @ unrolled.T, rtol=1e-6)
+    np.testing.assert_allclose(style.layer_gram(a).numpy(), unrolled @ unrolled.T / 12, rtol=1e-6)
+    # Permuting the positions changes nothing: the Gram matrix forgets where.
+    permuted = a[0].reshape(-1, 5)[rng.permutation(12)].reshape(1, 3, 4, 5)
+    np.testing.assert_allclose(style.layer_gram(permuted).numpy(), style.layer_gram(a).numpy(), rtol=1e-6)
+    # The layer style cost in terms of normalised Gram matrices: sum((G_S - G_G)**2) / (4 n_C**2).
+    b = rng.random((1, 3, 4, 5)).astype(np.float32)
+    by_gram = float(tf.reduce_sum(tf.square(style.layer_gram(a) - style.layer_gram(b)))) / (4 * 5**2)
+    assert float(style.compute_layer_style_cost(a, b)) == pytest.approx(by_gram, rel=1e-5)
+
+
+def test_layer_gram_bad_inputs():
+    with pytest.raises(ValueError, match="a must be a 4-D"):
+        style.layer_gram(np.zeros((3, 4, 5)))
+    with pytest.raises(ValueError, match="one image"):
+        style.layer_gram(np.zeros((2, 3, 4, 5)))
+    with pytest.raises(TypeError, match="normalize must be True or False"):
+        style.layer_gram(np.zeros((1, 3, 4, 5)), normalize="yes")
+
+
+def test_shuffle_tiles_keeps_every_tile_and_moves_them():
+    image = style_images.style_image("mosaic", 32)
+    shuffled = style_images.shuffle_tiles(image, n_tiles=4, seed=3)
+    assert shuffled.shape == (1, 32, 32, 3) and shuffled.dtype == np.float32
+    assert not np.array_equal(shuffled, image)
+
+    def tiles(x):
+        return sorted(x[0].reshape(4, 8, 4, 8, 3).transpose(0, 2, 1, 3, 4).reshape(16, -1).tolist())
+
+    assert tiles(shuffled) == tiles(image)  # the same sixteen tiles, in another order
+    np.testing.assert_array_equal(style_images.shuffle_tiles(image, 4, seed=3), shuffled)  # seeded
+    with pytest.raises(ValueError, match="multiples of n_tiles=5"):
+        style_images.shuffle_tiles(image, n_tiles=5)
+    with pytest.raises(ValueError, match="n_tiles"):
+        style_images.shuffle_tiles(image, n_tiles=1)
