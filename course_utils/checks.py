@@ -13,7 +13,9 @@ import numpy as np
 
 from course_utils import _cases, conv
 
-__all__ = [f"check_{name}" for name in _cases.CASES]
+# Checkers of the numpy layers (reference: course_utils.conv); the YOLO checkers follow below.
+LAYER_CHECKERS = [f"check_{name}" for name in _cases.CASES]
+__all__ = list(LAYER_CHECKERS)
 
 RTOL = 1e-6
 ATOL = 1e-9
