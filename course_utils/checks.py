@@ -99,13 +99,16 @@ def _run_checks(name, fn, verbose=True):
         expected = reference(*_copy(args))
         try:
             got = fn(*_copy(args))
+        except NotImplementedError as exc:
+            print(f"{name}: not written yet ({exc or 'NotImplementedError'}); 0 of {len(cases)} cases run.")
+            return False
         except Exception as exc:  # the learner's code: report whatever it raised
             problem = f"raised {type(exc).__name__}: {exc}"
         else:
             problem = compare(got, expected)
         if problem is None:
             passed += 1
-        if verbose:
+        if verbose or problem is not None:
             status = "ok  " if problem is None else "FAIL"
             print(f"{status} case {number} ({description})" + ("" if problem is None else f": {problem}"))
     print(f"{name}: {passed} of {len(cases)} cases passed" + (" - well done." if passed == len(cases) else "."))
@@ -124,7 +127,7 @@ def _make_checker(name):
     fn : callable
         Your function, with the signature of :func:`course_utils.conv.{name}`.
     verbose : bool, default True
-        Print one line per case; otherwise only the summary line.
+        Print one line per case; otherwise only the failing cases and the summary line.
 
     Returns
     -------

@@ -71,6 +71,38 @@ def conv_single_step(a_slice_prev, W, b):
     return np.float64(np.sum(a_slice_prev * W, dtype=np.float64) + b.item())
 
 
+def window_positions(n_H, n_W, f, stride):
+    """Every output position ``(h, w)`` with the rows and columns of the input window it reads.
+
+    The window of output ``(h, w)`` starts at row ``h * stride`` and column ``w * stride`` of the
+    (padded) input and is ``f`` wide in both directions. All the loop versions below walk the
+    windows in this order.
+
+    Parameters
+    ----------
+    n_H, n_W : int
+        Output height and width.
+    f : int
+        Window size.
+    stride : int
+        Step between windows.
+
+    Yields
+    ------
+    h, w : int
+        Output row and column.
+    rows, cols : slice
+        ``slice(vert_start, vert_end)`` and ``slice(horiz_start, horiz_end)`` of the input.
+    """
+    for h in range(n_H):
+        vert_start = h * stride
+        vert_end = vert_start + f
+        for w in range(n_W):
+            horiz_start = w * stride
+            horiz_end = horiz_start + f
+            yield h, w, slice(vert_start, vert_end), slice(horiz_start, horiz_end)
+
+
 def conv_forward(A_prev, W, b, hparameters):
     """Forward pass of a convolution layer (no activation), one window at a time.
 
@@ -99,16 +131,10 @@ def conv_forward(A_prev, W, b, hparameters):
     A_prev_pad = zero_pad(A_prev, args.pad)
 
     for i in range(m):
-        a_prev_pad = A_prev_pad[i]
-        for h in range(n_H):
-            vert_start = h * stride
-            vert_end = vert_start + f
-            for w in range(n_W):
-                horiz_start = w * stride
-                horiz_end = horiz_start + f
-                a_slice_prev = a_prev_pad[vert_start:vert_end, horiz_start:horiz_end, :]
-                for c in range(n_C):
-                    Z[i, h, w, c] = conv_single_step(a_slice_prev, W[:, :, :, c], b[:, :, :, c])
+        for h, w, rows, cols in window_positions(n_H, n_W, f, stride):
+            a_slice_prev = A_prev_pad[i, rows, cols, :]
+            for c in range(n_C):
+                Z[i, h, w, c] = conv_single_step(a_slice_prev, W[:, :, :, c], b[:, :, :, c])
 
     cache = (A_prev, W, b, hparameters)
     return Z, cache
@@ -145,19 +171,12 @@ def conv_backward(dZ, cache):
     db = np.zeros(args.b.shape, dtype=dtype)
 
     for i in range(m):
-        a_prev_pad = A_prev_pad[i]
-        da_prev_pad = dA_prev_pad[i]
-        for h in range(n_H):
-            vert_start = h * stride
-            vert_end = vert_start + f
-            for w in range(n_W):
-                horiz_start = w * stride
-                horiz_end = horiz_start + f
-                a_slice = a_prev_pad[vert_start:vert_end, horiz_start:horiz_end, :]
-                for c in range(n_C):
-                    da_prev_pad[vert_start:vert_end, horiz_start:horiz_end, :] += W[:, :, :, c] * dZ[i, h, w, c]
-                    dW[:, :, :, c] += a_slice * dZ[i, h, w, c]
-                    db[:, :, :, c] += dZ[i, h, w, c]
+        for h, w, rows, cols in window_positions(n_H, n_W, f, stride):
+            a_slice = A_prev_pad[i, rows, cols, :]
+            for c in range(n_C):
+                dA_prev_pad[i, rows, cols, :] += W[:, :, :, c] * dZ[i, h, w, c]
+                dW[:, :, :, c] += a_slice * dZ[i, h, w, c]
+                db[:, :, :, c] += dZ[i, h, w, c]
 
     n_H_prev, n_W_prev = A_prev.shape[1:3]
     dA_prev = dA_prev_pad[:, pad:pad + n_H_prev, pad:pad + n_W_prev, :]
@@ -234,18 +253,13 @@ def pool_forward(A_prev, hparameters, mode="max"):
     A = np.zeros(args.out_shape, dtype=_validate.result_dtype(A_prev))
 
     for i in range(m):
-        for h in range(n_H):
-            vert_start = h * stride
-            vert_end = vert_start + f
-            for w in range(n_W):
-                horiz_start = w * stride
-                horiz_end = horiz_start + f
-                for c in range(n_C):
-                    window = A_prev[i, vert_start:vert_end, horiz_start:horiz_end, c]
-                    if mode == "max":
-                        A[i, h, w, c] = np.max(window)
-                    else:
-                        A[i, h, w, c] = np.mean(window)
+        for h, w, rows, cols in window_positions(n_H, n_W, f, stride):
+            for c in range(n_C):
+                window = A_prev[i, rows, cols, c]
+                if mode == "max":
+                    A[i, h, w, c] = np.max(window)
+                else:
+                    A[i, h, w, c] = np.mean(window)
 
     cache = (A_prev, hparameters)
     return A, cache
@@ -278,20 +292,13 @@ def pool_backward(dA, cache, mode="max"):
     dA_prev = np.zeros(A_prev.shape, dtype=_validate.result_dtype(A_prev, dA))
 
     for i in range(m):
-        for h in range(n_H):
-            vert_start = h * stride
-            vert_end = vert_start + f
-            for w in range(n_W):
-                horiz_start = w * stride
-                horiz_end = horiz_start + f
-                for c in range(n_C):
-                    if mode == "max":
-                        window = A_prev[i, vert_start:vert_end, horiz_start:horiz_end, c]
-                        mask = _first_only(create_mask_from_window(window))
-                        dA_prev[i, vert_start:vert_end, horiz_start:horiz_end, c] += mask * dA[i, h, w, c]
-                    else:
-                        dA_prev[i, vert_start:vert_end, horiz_start:horiz_end, c] += \
-                            distribute_value(dA[i, h, w, c], (f, f))
+        for h, w, rows, cols in window_positions(n_H, n_W, f, stride):
+            for c in range(n_C):
+                if mode == "max":
+                    mask = _first_only(create_mask_from_window(A_prev[i, rows, cols, c]))
+                    dA_prev[i, rows, cols, c] += mask * dA[i, h, w, c]
+                else:
+                    dA_prev[i, rows, cols, c] += distribute_value(dA[i, h, w, c], (f, f))
     return dA_prev
 
 

@@ -46,7 +46,13 @@ def test_exceptions_are_reported(capsys):
         raise NotImplementedError("write this function")
 
     assert checks.check_pool_backward(unwritten) is False
-    assert "raised NotImplementedError: write this function" in capsys.readouterr().out
+    assert capsys.readouterr().out == "pool_backward: not written yet (write this function); 0 of 9 cases run.\n"
+
+    def crashes(X, pad):
+        return X[10]
+
+    assert checks.check_zero_pad(crashes) is False
+    assert "raised IndexError: index 10 is out of bounds" in capsys.readouterr().out
 
 
 def test_tied_maxima_counted_twice_fail(capsys):

@@ -25,3 +25,19 @@ def test_setup_seeds_numpy():
     first = np.random.rand(3)  # noqa: NPY002 - setup seeds the legacy generator
     setup(seed=3)
     np.testing.assert_array_equal(first, np.random.rand(3))  # noqa: NPY002
+
+
+def test_plus_or_cross_is_seeded_balanced_and_drawn():
+    from course_utils.toy_data import plus_or_cross
+
+    X, y = plus_or_cross(20, size=10, noise=0.0, seed=4)
+    X2, y2 = plus_or_cross(20, size=10, noise=0.0, seed=4)
+    np.testing.assert_array_equal(X, X2)
+    assert X.shape == (20, 10, 10, 1) and X.dtype == np.float32
+    assert y.tolist() == [0, 1] * 10
+    # without noise, a "+" lights 5 pixels and an "x" 5 pixels, in their own patterns
+    assert all(np.count_nonzero(image) == 5 for image in X)
+    with pytest.raises(ValueError, match="noise must be a number >= 0"):
+        plus_or_cross(4, noise=-1)
+    with pytest.raises(ValueError, match="size must be an integer >= 3"):
+        plus_or_cross(4, size=2)
