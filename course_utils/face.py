@@ -30,8 +30,8 @@ import numpy as np
 from course_utils import _validate, face_data
 
 __all__ = ["triplet_loss", "img_to_encoding", "verify", "who_is_it", "face_encoder", "encode",
-           "pixel_encodings", "batch_hard_triplet_loss", "semi_hard_triplets", "train_encoder",
-           "load_encoder", "save_encoder", "pairwise_distances", "verification_pairs", "roc_curve",
+           "pixel_encodings", "batch_hard_triplet_loss", "batch_all_triplet_loss", "semi_hard_triplets",
+           "train_encoder", "load_encoder", "save_encoder", "pairwise_distances", "verification_pairs", "roc_curve",
            "roc_auc", "verification_accuracy", "best_threshold", "one_shot_accuracy",
            "one_shot_trials", "evaluate", "build_database", "WEIGHTS", "METRICS"]
 
@@ -351,6 +351,36 @@ def batch_hard_triplet_loss(labels, embeddings, alpha=0.2):
     return tf.reduce_mean(tf.maximum(hardest_positive - hardest_negative + alpha, 0.0))
 
 
+def batch_all_triplet_loss(labels, embeddings, alpha=0.2):
+    """Triplet loss over every valid triplet of the batch, averaged over the active ones.
+
+    All (anchor, positive, negative) index triples with a shared anchor person and a different
+    negative person are formed; the loss is the mean of ``max(d(a, p) - d(a, n) + alpha, 0)``
+    over the triplets where it is positive (the easy ones, already at zero, would only dilute
+    the average). Squared L2 distances, as in :func:`triplet_loss`.
+
+    Parameters
+    ----------
+    labels : tensor of int, shape (m,)
+    embeddings : tensor, shape (m, d)
+    alpha : float, default 0.2
+
+    Returns
+    -------
+    tf.Tensor, scalar
+    """
+    import tensorflow as tf
+
+    labels = tf.reshape(labels, (-1,))
+    dist = _squared_distances(embeddings)
+    same = tf.equal(labels[:, None], labels[None, :])
+    positive = tf.logical_and(same, tf.logical_not(tf.eye(tf.shape(labels)[0], dtype=tf.bool)))
+    valid = tf.logical_and(positive[:, :, None], tf.logical_not(same)[:, None, :])
+    losses = tf.maximum(dist[:, :, None] - dist[:, None, :] + alpha, 0.0) * tf.cast(valid, dist.dtype)
+    active = tf.reduce_sum(tf.cast(losses > 1e-12, dist.dtype))
+    return tf.reduce_sum(losses) / tf.maximum(active, 1.0)
+
+
 def semi_hard_triplets(labels, embeddings, alpha=0.2):
     """Semi-hard triplets of a batch (FaceNet's selection), as index arrays.
 
@@ -402,8 +432,8 @@ def _batches(labels, identities_per_batch, photos_per_identity, rng):
 
 
 def train_encoder(images, labels, model=None, steps=1000, identities_per_batch=16, photos_per_identity=4,
-                  alpha=0.2, learning_rate=2e-3, seed=0, log_every=100, callback=None):
-    """Train an encoder with batch-hard triplet mining.
+                  alpha=0.2, learning_rate=2e-3, mining="batch_all", seed=0, log_every=100, callback=None):
+    """Train an encoder with the triplet loss on mined triplets.
 
     Parameters
     ----------
@@ -420,6 +450,10 @@ def train_encoder(images, labels, model=None, steps=1000, identities_per_batch=1
         Margin of the triplet loss.
     learning_rate : float, default 2e-3
         Adam's initial rate, decayed along a cosine to 5 % of it.
+    mining : {"batch_all", "batch_hard"}, default "batch_all"
+        :func:`batch_all_triplet_loss` or :func:`batch_hard_triplet_loss`. From a random start,
+        batch-hard mining tends to sit at ``loss = alpha`` (every encoding at one point) for
+        hundreds of steps; batch-all does not.
     seed : int, default 0
     log_every : int, default 100
         Print the mean loss and the elapsed time every this many steps (0: silent).
@@ -440,15 +474,19 @@ def train_encoder(images, labels, model=None, steps=1000, identities_per_batch=1
     if len(images) != len(labels):
         raise ValueError(f"images and labels must have the same length; got {len(images)} and {len(labels)}")
     steps = _validate.integer(steps, "steps", minimum=1)
+    losses = {"batch_all": batch_all_triplet_loss, "batch_hard": batch_hard_triplet_loss}
+    if mining not in losses:
+        raise ValueError(f"mining must be one of {sorted(losses)}; got {mining!r}")
+    mined_loss = losses[mining]
     if model is None:
         model = face_encoder(images.shape[1:], seed=seed)
     schedule = keras.optimizers.schedules.CosineDecay(learning_rate, steps, alpha=0.05)
     optimizer = keras.optimizers.Adam(schedule)
 
-    @tf.function
+    @tf.function(autograph=False)
     def step(x, y):
         with tf.GradientTape() as tape:
-            loss = batch_hard_triplet_loss(y, model(x, training=True), alpha)
+            loss = mined_loss(y, model(x, training=True), alpha)
         optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables),
                                       model.trainable_variables, strict=True))
         return loss

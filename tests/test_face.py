@@ -138,6 +138,18 @@ def test_batch_hard_picks_the_hardest_triplet():
     assert float(face.batch_hard_triplet_loss(labels, e)) == pytest.approx(expected, rel=1e-5)
 
 
+def test_batch_all_averages_the_active_triplets():
+    rng = np.random.default_rng(1)
+    e = rng.standard_normal((6, 3)).astype(np.float32)
+    labels = np.array([0, 0, 1, 1, 2, 2])
+    d = ((e[:, None] - e[None]) ** 2).sum(-1)
+    losses = [max(d[a, p] - d[a, n] + 0.2, 0) for a in range(6) for p in range(6) for n in range(6)
+              if a != p and labels[a] == labels[p] and labels[n] != labels[a]]
+    expected = sum(losses) / sum(loss > 0 for loss in losses)
+    assert float(face.batch_all_triplet_loss(labels, e)) == pytest.approx(expected, rel=1e-4)
+    assert float(face.batch_all_triplet_loss(labels, np.zeros((6, 3), np.float32))) == pytest.approx(0.2)
+
+
 def test_semi_hard_triplets_lie_in_the_margin():
     rng = np.random.default_rng(0)
     e = rng.standard_normal((12, 3))
@@ -171,6 +183,10 @@ def test_training_reduces_the_loss():
     _, history = face.train_encoder(images, labels, model, steps=40, identities_per_batch=4,
                                     learning_rate=5e-3, log_every=0)
     assert np.mean(history[-10:]) < np.mean(history[:10])
+    with pytest.raises(ValueError, match="mining must be one of"):
+        face.train_encoder(images, labels, model, steps=1, mining="random")
+    with pytest.raises(ValueError, match="two or more photos"):
+        face.train_encoder(images[::4], labels[::4], model, steps=1, identities_per_batch=4)
 
 
 # --- checkers ------------------------------------------------------------------------------

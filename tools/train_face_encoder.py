@@ -23,6 +23,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import numpy as np  # noqa: E402
+
 from course_utils import face, face_data  # noqa: E402
 
 VALIDATION = {"n_identities": 100, "photos_per_identity": 4, "split": "test", "first_identity": 0}
@@ -36,12 +38,19 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, default=2000)
     parser.add_argument("--alpha", type=float, default=0.2)
     parser.add_argument("--learning-rate", type=float, default=2e-3)
+    parser.add_argument("--mining", choices=["batch_all", "batch_hard"], default="batch_all")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=face.WEIGHTS)
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
-    images, labels = face_data.face_dataset(args.identities, args.photos, "train")
+    cache = Path(f"/tmp/face_train_{args.identities}x{args.photos}.npz")  # regenerating takes minutes
+    if cache.exists():
+        with np.load(cache) as saved:
+            images, labels = saved["images"], saved["labels"]
+    else:
+        images, labels = face_data.face_dataset(args.identities, args.photos, "train")
+        np.savez(cache, images=images, labels=labels)
     val_images, val_labels = face_data.face_dataset(**VALIDATION)
     print(f"generated {len(images)} training and {len(val_images)} validation photos "
           f"in {time.perf_counter() - started:.0f} s", flush=True)
@@ -58,7 +67,7 @@ def main(argv=None):
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     model, _ = face.train_encoder(images, labels, steps=args.steps, alpha=args.alpha,
-                                  learning_rate=args.learning_rate, seed=args.seed,
+                                  learning_rate=args.learning_rate, mining=args.mining, seed=args.seed,
                                   log_every=100, callback=keep_best)
     model.load_weights(best_path)
     best_path.unlink()
@@ -69,7 +78,7 @@ def main(argv=None):
     metrics = {
         "architecture": {},
         "training": {"identities": args.identities, "photos_per_identity": args.photos, "steps": args.steps,
-                     "batch": "16 people x 4 photos, batch-hard mining", "alpha": args.alpha,
+                     "batch": f"16 people x 4 photos, {args.mining} mining", "alpha": args.alpha,
                      "learning_rate": args.learning_rate, "seed": args.seed,
                      "best_step": best["step"], "minutes": round((time.perf_counter() - started) / 60, 1)},
         "validation": {"people": VALIDATION, **{k: best[k] for k in ("auc", "threshold", "accuracy", "one_shot_10")}},
