@@ -41,6 +41,8 @@ def main(argv=None):
     parser.add_argument("--mining", choices=["batch_all", "batch_hard"], default="batch_all")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=face.WEIGHTS)
+    parser.add_argument("--init", type=Path, default=None,
+                        help="continue from these weights (the shipped encoder: a first run, then --init with it)")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -66,7 +68,10 @@ def main(argv=None):
             model.save_weights(best_path)
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    model, _ = face.train_encoder(images, labels, steps=args.steps, alpha=args.alpha,
+    model = face.face_encoder()
+    if args.init is not None:
+        model.load_weights(args.init)
+    model, _ = face.train_encoder(images, labels, model, steps=args.steps, alpha=args.alpha,
                                   learning_rate=args.learning_rate, mining=args.mining, seed=args.seed,
                                   log_every=100, callback=keep_best)
     model.load_weights(best_path)
@@ -80,6 +85,7 @@ def main(argv=None):
         "training": {"identities": args.identities, "photos_per_identity": args.photos, "steps": args.steps,
                      "batch": f"16 people x 4 photos, {args.mining} mining", "alpha": args.alpha,
                      "learning_rate": args.learning_rate, "seed": args.seed,
+                     "continued_from": None if args.init is None else args.init.name,
                      "best_step": best["step"], "minutes": round((time.perf_counter() - started) / 60, 1)},
         "validation": {"people": VALIDATION, **{k: best[k] for k in ("auc", "threshold", "accuracy", "one_shot_10")}},
         "test": {"people": TEST, **test},
