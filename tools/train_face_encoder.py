@@ -1,8 +1,16 @@
 #!/usr/bin/env python3
 """Train the face encoder shipped in data/face/ (sections 4.1 to 4.3).
 
-    nice -n 10 python tools/train_face_encoder.py            # about 20 minutes on 2 CPU cores
-    python tools/train_face_encoder.py --steps 200 --out /tmp/encoder.weights.h5   # a quick try
+The shipped weights came from two runs (about 22 + 10 minutes on 2 busy CPU cores):
+
+    nice -n 10 python tools/train_face_encoder.py --out /tmp/first.weights.h5
+    nice -n 10 python tools/train_face_encoder.py --init /tmp/first.weights.h5 --steps 1000 \
+        --learning-rate 5e-4 --seed 1
+
+    python tools/train_face_encoder.py --steps 200 --out /tmp/try.weights.h5   # a quick try
+
+The training photos are cached in /tmp/face_train_<people>x<photos>.npz (generating them takes
+minutes).
 
 Training people: synthetic identities 0 .. n-1 of the "train" split, ``--photos`` photos each.
 Validation people (choose the threshold, keep the best weights): "test"-split identities
