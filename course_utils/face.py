@@ -1,0 +1,755 @@
+"""Face verification and recognition with a learned encoding (sections 4.1 to 4.3).
+
+An encoder ``f`` maps a face image to a 128-number vector of unit length. Two photos show the
+same person when ``||f(x1) - f(x2)||`` is small. The encoder is trained with the triplet loss
+on (anchor, positive, negative) photos: the anchor must be closer to the positive (same
+person) than to the negative (another person) by a margin ``alpha``.
+
+The course's functions (see ``design/API.md``):
+
+- :func:`triplet_loss` (a scalar sum over the batch, squared L2 distances),
+- :func:`img_to_encoding`, :func:`verify`, :func:`who_is_it` (plain L2 distances).
+
+Around them: the encoder (:func:`face_encoder`, a small ResNet built from
+:mod:`course_utils.resnet` blocks), triplet mining (:func:`batch_hard_triplet_loss`,
+:func:`semi_hard_triplets`), training (:func:`train_encoder`), the shipped weights
+(:func:`load_encoder`) and the evaluation (:func:`pairwise_distances`, :func:`roc_curve`,
+:func:`roc_auc`, :func:`verification_accuracy`, :func:`best_threshold`,
+:func:`one_shot_accuracy`, :func:`pixel_encodings`).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+
+from course_utils import _validate, face_data
+
+__all__ = ["triplet_loss", "img_to_encoding", "verify", "who_is_it", "face_encoder", "encode",
+           "pixel_encodings", "batch_hard_triplet_loss", "batch_all_triplet_loss", "semi_hard_triplets",
+           "train_encoder", "load_encoder", "save_encoder", "pairwise_distances", "verification_pairs", "roc_curve",
+           "roc_auc", "verification_accuracy", "best_threshold", "one_shot_accuracy",
+           "one_shot_trials", "evaluate", "build_database", "WEIGHTS", "METRICS"]
+
+EMBEDDING_SIZE = 128
+WEIGHTS = Path(__file__).resolve().parent.parent / "data" / "face" / "encoder.weights.h5"
+METRICS = WEIGHTS.with_name("encoder_metrics.json")
+
+
+# ---------------------------------------------------------------------------------------------
+# The course's functions
+# ---------------------------------------------------------------------------------------------
+
+def triplet_loss(y_true, y_pred, alpha=0.2):
+    """Triplet loss of a batch: ``sum(max(||A - P||² - ||A - N||² + alpha, 0))``.
+
+    Parameters
+    ----------
+    y_true : ignored
+        Present because Keras passes labels to every loss; the triplet loss needs none.
+    y_pred : sequence of three tensors, each of shape (m, d)
+        Encodings of the anchors, positives (same person as the anchor) and negatives
+        (another person).
+    alpha : float, default 0.2
+        Margin: how much closer the positive must be than the negative before a triplet
+        stops contributing.
+
+    Returns
+    -------
+    tf.Tensor, scalar
+        The loss summed (not averaged) over the ``m`` triplets.
+    """
+    import tensorflow as tf
+
+    if not isinstance(y_pred, (list, tuple)) or len(y_pred) != 3:
+        got = f"a {type(y_pred).__name__} of {len(y_pred)} items" if isinstance(y_pred, (list, tuple)) \
+            else type(y_pred).__name__
+        raise TypeError(f"y_pred must be a list or tuple (anchor, positive, negative) of three "
+                        f"(m, d) encodings; got {got}")
+    anchor, positive, negative = (tf.convert_to_tensor(t, dtype_hint=tf.float32) for t in y_pred)
+    shapes = [tuple(t.shape) for t in (anchor, positive, negative)]
+    if len(shapes[0]) != 2 or len(set(shapes)) != 1:
+        raise ValueError(f"anchor, positive and negative must be 2-D (m, d) with equal shapes; got {shapes}")
+    positive = tf.cast(positive, anchor.dtype)
+    negative = tf.cast(negative, anchor.dtype)
+    pos_dist = tf.reduce_sum(tf.square(anchor - positive), axis=-1)
+    neg_dist = tf.reduce_sum(tf.square(anchor - negative), axis=-1)
+    return tf.reduce_sum(tf.maximum(pos_dist - neg_dist + alpha, 0.0))
+
+
+def _model_image_shape(model):
+    shape = getattr(model, "input_shape", None)
+    if shape is None or not callable(model):
+        raise TypeError(f"model must be a Keras model (the face encoder); got {type(model).__name__}")
+    return tuple(shape[1:])
+
+
+def _as_images(images, model, name="image"):
+    """Check a batch (or one image) against the model's input and scale it to float32 in [0, 1]."""
+    expected = _model_image_shape(model)
+    array = _validate.as_numeric_array(images, name)
+    if array.shape == expected:
+        array = array[None]
+    if array.ndim != 4 or array.shape[1:] != expected:
+        batch = ", ".join(map(str, expected))
+        raise ValueError(f"{name} must be an image of shape {expected} (or a batch (m, {batch})) "
+                         f"to match the model's input; got shape {array.shape}")
+    if array.dtype == np.uint8:
+        return array.astype(np.float32) / 255.0
+    if np.issubdtype(array.dtype, np.floating):
+        if array.size and (array.min() < 0 or array.max() > 1):
+            raise ValueError(f"{name} with a float dtype must hold values in [0, 1]; got values from "
+                             f"{array.min():.4g} to {array.max():.4g} (pass uint8 for 0..255)")
+        return array.astype(np.float32)
+    raise TypeError(f"{name} must have dtype uint8 (0..255) or float (0..1); got {array.dtype}")
+
+
+def _load_image(path, model):
+    from PIL import Image
+
+    expected = _model_image_shape(model)
+    try:
+        with Image.open(path) as picture:
+            picture = picture.convert("RGB").resize(expected[1::-1], Image.BILINEAR)
+            return np.asarray(picture, np.uint8)
+    except (FileNotFoundError, OSError) as exc:
+        raise ValueError(f"image path {str(path)!r} could not be read as an image: {exc}") from None
+
+
+def encode(images, model, batch_size=256):
+    """Encodings of a batch of images.
+
+    Parameters
+    ----------
+    images : array_like, shape (m, n_H, n_W, 3)
+        uint8 (0..255) or float (0..1) images of the size the model takes.
+    model : keras.Model
+        The encoder.
+    batch_size : int, default 256
+
+    Returns
+    -------
+    numpy.ndarray of float32, shape (m, d)
+        One L2-normalised row per image.
+    """
+    return _encode(_as_images(images, model, "images"), model, batch_size)
+
+
+def _encode(x, model, batch_size=256):
+    out = [np.asarray(model(x[i:i + batch_size], training=False)) for i in range(0, len(x), batch_size)]
+    encodings = np.concatenate(out) if out else np.zeros((0, model.output_shape[-1]), np.float32)
+    return encodings / np.maximum(np.linalg.norm(encodings, axis=1, keepdims=True), 1e-12)
+
+
+def img_to_encoding(image, model):
+    """The L2-normalised encoding of one image.
+
+    Parameters
+    ----------
+    image : str, path or array_like of shape (n_H, n_W, 3)
+        A file (read and resized to the model's input size) or an image array, uint8 (0..255)
+        or float (0..1), of exactly the model's input size.
+    model : keras.Model
+        The encoder.
+
+    Returns
+    -------
+    numpy.ndarray of float32, shape (1, d)
+    """
+    if isinstance(image, (str, Path)):
+        image = _load_image(image, model)
+    else:
+        array = _validate.as_numeric_array(image, "image")
+        if array.ndim != 3:
+            raise ValueError(f"image must be one image of shape {_model_image_shape(model)}; "
+                             f"got shape {array.shape}")
+    return _encode(_as_images(image, model, "image"), model)
+
+
+def _check_database(database, size):
+    if not isinstance(database, Mapping):
+        raise TypeError(f"database must be a dict mapping names to encodings; got {type(database).__name__}")
+    if len(database) == 0:
+        raise ValueError("database is empty; add at least one person (name -> encoding) first")
+    encodings = {}
+    for name, value in database.items():
+        array = _validate.as_numeric_array(value, f"database[{name!r}]")
+        if array.size != size or array.ndim > 2:
+            raise ValueError(f"database[{name!r}] must be an encoding of {size} numbers (shape (1, {size}) or "
+                             f"({size},)) like the model's; got shape {array.shape}")
+        encodings[name] = array.reshape(-1)
+    return encodings
+
+
+def verify(image, identity, database, model, threshold=0.7):
+    """Is the person in ``image`` the one they claim to be?
+
+    Parameters
+    ----------
+    image : str, path or array_like of shape (n_H, n_W, 3)
+        The photo taken at the door.
+    identity : str
+        The claimed name, a key of ``database``.
+    database : dict of str to array_like of shape (1, d) or (d,)
+        Encodings of the known people.
+    model : keras.Model
+        The encoder.
+    threshold : float, default 0.7
+        Largest distance accepted as the same person.
+
+    Returns
+    -------
+    dist : float
+        L2 distance (not squared) between the photo's encoding and ``database[identity]``.
+    door_open : bool
+        ``dist < threshold``.
+    """
+    encoding = img_to_encoding(image, model)
+    known = _check_database(database, encoding.shape[-1])
+    if identity not in known:
+        names = sorted(map(str, known))
+        raise ValueError(f"identity {identity!r} is not in the database; it holds {len(names)} "
+                         f"name(s): {names[:10]}{' ...' if len(names) > 10 else ''}")
+    dist = float(np.linalg.norm(encoding[0] - known[identity]))
+    return dist, bool(dist < threshold)
+
+
+def who_is_it(image, database, model, threshold=0.7):
+    """Which person of the database is in ``image``, if any?
+
+    Parameters
+    ----------
+    image : str, path or array_like of shape (n_H, n_W, 3)
+        The photo to recognise.
+    database : dict of str to array_like of shape (1, d) or (d,)
+        Encodings of the known people.
+    model : keras.Model
+        The encoder.
+    threshold : float, default 0.7
+        A best distance above this means "not in the database".
+
+    Returns
+    -------
+    min_dist : float
+        L2 distance to the closest encoding of the database.
+    identity : str or None
+        The closest person's name, or None when ``min_dist > threshold`` (not in the database).
+    """
+    encoding = img_to_encoding(image, model)
+    known = _check_database(database, encoding.shape[-1])
+    min_dist, identity = np.inf, None
+    for name, reference in known.items():
+        dist = float(np.linalg.norm(encoding[0] - reference))
+        if dist < min_dist:
+            min_dist, identity = dist, name
+    return min_dist, (identity if min_dist <= threshold else None)
+
+
+def build_database(images, names, model):
+    """A database ``{name: encoding of shape (1, d)}`` from one photo per person.
+
+    Parameters
+    ----------
+    images : array_like, shape (n, n_H, n_W, 3)
+    names : sequence of n str
+    model : keras.Model
+    """
+    names = list(names)
+    encodings = encode(images, model)
+    if len(names) != len(encodings) or len(set(names)) != len(names):
+        raise ValueError(f"names must hold {len(encodings)} distinct names, one per image; got {len(names)} "
+                         f"({len(set(names))} distinct)")
+    return {name: encodings[i:i + 1] for i, name in enumerate(names)}
+
+
+# ---------------------------------------------------------------------------------------------
+# The encoder and its training
+# ---------------------------------------------------------------------------------------------
+
+def face_encoder(input_shape=(face_data.IMAGE_SIZE, face_data.IMAGE_SIZE, 3), embedding_size=EMBEDDING_SIZE,
+                 widths=(32, 64, 128, 256), seed=0):
+    """A small ResNet that maps a face to an L2-normalised encoding.
+
+    A 5x5 stride-2 convolution, then one :func:`~course_utils.resnet.convolutional_block`
+    (stride 2) per width after the first, each followed by an
+    :func:`~course_utils.resnet.identity_block` except the last; global average pooling,
+    a dense layer of ``embedding_size`` units and unit-length normalisation.
+    For 64x64 inputs: 64 -> 32 -> 16 -> 8 -> 4 pixels.
+
+    Parameters
+    ----------
+    input_shape : tuple of int, default (64, 64, 3)
+    embedding_size : int, default 128
+    widths : tuple of int
+        Channels after the stem and after each stage.
+    seed : int, default 0
+        Seed of the dense layer's initialiser (the blocks use their own fixed seeds).
+
+    Returns
+    -------
+    keras.Model
+        Input ``(m, *input_shape)`` floats in [0, 1]; output ``(m, embedding_size)`` of unit norm.
+    """
+    import keras
+    from keras import layers
+
+    from course_utils import resnet
+
+    embedding_size = _validate.integer(embedding_size, "embedding_size", minimum=1)
+    inputs = keras.Input(input_shape)
+    x = layers.Conv2D(widths[0], 5, strides=2, padding="same", kernel_initializer="he_normal")(inputs)
+    x = layers.BatchNormalization()(x)
+    x = layers.Activation("relu")(x)
+    for i, width in enumerate(widths[1:]):
+        x = resnet.convolutional_block(x, 3, [width // 2, width // 2, width], s=2, training=None)
+        if i < len(widths) - 2:
+            x = resnet.identity_block(x, 3, [width // 2, width // 2, width], training=None,
+                                      initializer=resnet.glorot_uniform)
+    x = layers.GlobalAveragePooling2D()(x)
+    x = layers.Dense(embedding_size, kernel_initializer=keras.initializers.GlorotUniform(seed))(x)
+    outputs = layers.UnitNormalization()(x)
+    return keras.Model(inputs, outputs, name="face_encoder")
+
+
+def _squared_distances(embeddings):
+    import tensorflow as tf
+
+    dot = tf.matmul(embeddings, embeddings, transpose_b=True)
+    norms = tf.linalg.diag_part(dot)
+    return tf.maximum(norms[:, None] - 2.0 * dot + norms[None, :], 0.0)
+
+
+def batch_hard_triplet_loss(labels, embeddings, alpha=0.2):
+    """Triplet loss with batch-hard mining (Hermans et al., 2017), averaged over anchors.
+
+    Every photo of the batch is an anchor; its positive is the *farthest* photo of the same
+    person and its negative the *closest* photo of anybody else, so each anchor contributes
+    its hardest triplet. Distances are squared L2, as in :func:`triplet_loss`.
+
+    Parameters
+    ----------
+    labels : tensor of int, shape (m,)
+        Identity of each photo; each person should appear at least twice.
+    embeddings : tensor, shape (m, d)
+    alpha : float, default 0.2
+
+    Returns
+    -------
+    tf.Tensor, scalar
+    """
+    import tensorflow as tf
+
+    labels = tf.reshape(labels, (-1,))
+    dist = _squared_distances(embeddings)
+    same = tf.equal(labels[:, None], labels[None, :])
+    hardest_positive = tf.reduce_max(tf.where(same, dist, 0.0), axis=1)
+    hardest_negative = tf.reduce_min(tf.where(same, dist + 1e9, dist), axis=1)
+    return tf.reduce_mean(tf.maximum(hardest_positive - hardest_negative + alpha, 0.0))
+
+
+def batch_all_triplet_loss(labels, embeddings, alpha=0.2):
+    """Triplet loss over every valid triplet of the batch, averaged over the active ones.
+
+    All (anchor, positive, negative) index triples with a shared anchor person and a different
+    negative person are formed; the loss is the mean of ``max(d(a, p) - d(a, n) + alpha, 0)``
+    over the triplets where it is positive (the easy ones, already at zero, would only dilute
+    the average). Squared L2 distances, as in :func:`triplet_loss`.
+
+    Parameters
+    ----------
+    labels : tensor of int, shape (m,)
+    embeddings : tensor, shape (m, d)
+    alpha : float, default 0.2
+
+    Returns
+    -------
+    tf.Tensor, scalar
+    """
+    import tensorflow as tf
+
+    labels = tf.reshape(labels, (-1,))
+    dist = _squared_distances(embeddings)
+    same = tf.equal(labels[:, None], labels[None, :])
+    positive = tf.logical_and(same, tf.logical_not(tf.eye(tf.shape(labels)[0], dtype=tf.bool)))
+    valid = tf.logical_and(positive[:, :, None], tf.logical_not(same)[:, None, :])
+    losses = tf.maximum(dist[:, :, None] - dist[:, None, :] + alpha, 0.0) * tf.cast(valid, dist.dtype)
+    active = tf.reduce_sum(tf.cast(losses > 1e-12, dist.dtype))
+    return tf.reduce_sum(losses) / tf.maximum(active, 1.0)
+
+
+def semi_hard_triplets(labels, embeddings, alpha=0.2):
+    """Semi-hard triplets of a batch (FaceNet's selection), as index arrays.
+
+    For each (anchor, positive) pair of the same person, the negative is the closest photo of
+    another person that is still *farther* than the positive: ``d(a, p) < d(a, n) < d(a, p) +
+    alpha`` (squared distances). Pairs without such a negative are skipped.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (m,)
+    embeddings : array_like, shape (m, d)
+    alpha : float, default 0.2
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (k, 3)
+        Rows ``(anchor, positive, negative)``.
+    """
+    labels = _validate.as_numeric_array(labels, "labels", ndim=1, layout="(m,)")
+    embeddings = _validate.as_numeric_array(embeddings, "embeddings", ndim=2, layout="(m, d)")
+    if len(labels) != len(embeddings):
+        raise ValueError(f"labels and embeddings must have the same length m; got {len(labels)} and {len(embeddings)}")
+    e = embeddings.astype(np.float64)
+    dist = ((e[:, None, :] - e[None, :, :]) ** 2).sum(-1)
+    triplets = []
+    for a in range(len(labels)):
+        others = labels != labels[a]
+        for p in np.flatnonzero((labels == labels[a]) & (np.arange(len(labels)) != a)):
+            window = others & (dist[a] > dist[a, p]) & (dist[a] < dist[a, p] + alpha)
+            if window.any():
+                candidates = np.flatnonzero(window)
+                triplets.append((a, p, candidates[np.argmin(dist[a, candidates])]))
+    return np.array(triplets, dtype=np.int64).reshape(-1, 3)
+
+
+def _batches(labels, identities_per_batch, photos_per_identity, rng):
+    """Endless index batches of P people x K photos each (the people drawn without repeats)."""
+    groups = [np.flatnonzero(labels == value) for value in np.unique(labels)]
+    groups = [g for g in groups if len(g) >= 2]
+    if len(groups) < identities_per_batch:
+        raise ValueError(f"training needs at least {identities_per_batch} people with two or more photos; "
+                         f"got {len(groups)}")
+    while True:
+        order = rng.permutation(len(groups))
+        for start in range(0, len(groups) - identities_per_batch + 1, identities_per_batch):
+            chosen = [groups[j] for j in order[start:start + identities_per_batch]]
+            yield np.concatenate([rng.choice(g, photos_per_identity, replace=len(g) < photos_per_identity)
+                                  for g in chosen])
+
+
+def train_encoder(images, labels, model=None, steps=1000, identities_per_batch=16, photos_per_identity=4,
+                  alpha=0.2, learning_rate=2e-3, mining="batch_all", seed=0, log_every=100, callback=None):
+    """Train an encoder with the triplet loss on mined triplets.
+
+    Parameters
+    ----------
+    images : numpy.ndarray of uint8, shape (m, n_H, n_W, 3)
+    labels : numpy.ndarray of int, shape (m,)
+        Identity of each image.
+    model : keras.Model, optional
+        The encoder to train; a new :func:`face_encoder` by default.
+    steps : int, default 1000
+        Number of batches.
+    identities_per_batch, photos_per_identity : int
+        Each batch holds P people with K photos each (P x K images).
+    alpha : float, default 0.2
+        Margin of the triplet loss.
+    learning_rate : float, default 2e-3
+        Adam's initial rate, decayed along a cosine to 5 % of it.
+    mining : {"batch_all", "batch_hard"}, default "batch_all"
+        :func:`batch_all_triplet_loss` or :func:`batch_hard_triplet_loss`. From a random start,
+        batch-hard mining tends to sit at ``loss = alpha`` (every encoding at one point) for
+        hundreds of steps; batch-all does not.
+    seed : int, default 0
+    log_every : int, default 100
+        Print the mean loss and the elapsed time every this many steps (0: silent).
+    callback : callable, optional
+        Called as ``callback(step, model)`` after each logged step.
+
+    Returns
+    -------
+    model : keras.Model
+    history : list of float
+        The loss of each step.
+    """
+    import keras
+    import tensorflow as tf
+
+    images = _validate.as_numeric_array(images, "images", ndim=4, layout="(m, n_H, n_W, 3)")
+    labels = _validate.as_numeric_array(labels, "labels", ndim=1, layout="(m,)")
+    if len(images) != len(labels):
+        raise ValueError(f"images and labels must have the same length; got {len(images)} and {len(labels)}")
+    steps = _validate.integer(steps, "steps", minimum=1)
+    losses = {"batch_all": batch_all_triplet_loss, "batch_hard": batch_hard_triplet_loss}
+    if mining not in losses:
+        raise ValueError(f"mining must be one of {sorted(losses)}; got {mining!r}")
+    mined_loss = losses[mining]
+    if model is None:
+        model = face_encoder(images.shape[1:], seed=seed)
+    schedule = keras.optimizers.schedules.CosineDecay(learning_rate, steps, alpha=0.05)
+    optimizer = keras.optimizers.Adam(schedule)
+
+    @tf.function(autograph=False)
+    def step(x, y):
+        with tf.GradientTape() as tape:
+            loss = mined_loss(y, model(x, training=True), alpha)
+        optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables),
+                                      model.trainable_variables, strict=True))
+        return loss
+
+    rng = np.random.default_rng(seed)
+    batches = _batches(labels, identities_per_batch, photos_per_identity, rng)
+    history, started = [], time.perf_counter()
+    for i in range(1, steps + 1):
+        index = next(batches)
+        x = tf.constant(images[index], tf.float32) / 255.0
+        history.append(float(step(x, tf.constant(labels[index]))))
+        if log_every and (i % log_every == 0 or i == steps):
+            print(f"step {i:5d}/{steps}  loss {np.mean(history[-log_every:]):.4f}  "
+                  f"{time.perf_counter() - started:.0f} s", flush=True)
+            if callback is not None:
+                callback(i, model)
+    return model, history
+
+
+def save_encoder(model, path=WEIGHTS, metrics=None):
+    """Write the encoder's weights (and, if given, its metrics as JSON next to them)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    model.save_weights(path)
+    if metrics is not None:
+        path.with_name("encoder_metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+
+
+def load_encoder(path=WEIGHTS):
+    """The shipped encoder (trained by ``tools/train_face_encoder.py``) and its metrics.
+
+    Returns
+    -------
+    model : keras.Model
+    metrics : dict
+        Training settings, the chosen threshold and the measured metrics.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no encoder weights at {path}; train them with "
+                                "`python tools/train_face_encoder.py`")
+    metrics_path = path.with_name("encoder_metrics.json")
+    metrics = json.loads(metrics_path.read_text()) if metrics_path.exists() else {}
+    model = face_encoder(**metrics.get("architecture", {}))
+    model.load_weights(path)
+    return model, metrics
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluation
+# ---------------------------------------------------------------------------------------------
+
+def pixel_encodings(images):
+    """Raw pixels as an "encoding": each image flattened, in [0, 1], scaled to unit length.
+
+    The baseline a learned encoder must beat.
+
+    Parameters
+    ----------
+    images : array_like of uint8, shape (m, n_H, n_W, 3)
+
+    Returns
+    -------
+    numpy.ndarray of float32, shape (m, n_H * n_W * 3)
+    """
+    array = _validate.as_numeric_array(images, "images", ndim=4, layout="(m, n_H, n_W, 3)")
+    flat = array.reshape(len(array), -1).astype(np.float32)
+    return flat / np.maximum(np.linalg.norm(flat, axis=1, keepdims=True), 1e-12)
+
+
+def pairwise_distances(a, b=None):
+    """Plain L2 distances between the rows of ``a`` (m, d) and of ``b`` (n, d), shape (m, n)."""
+    a = _validate.as_numeric_array(a, "a", ndim=2, layout="(m, d)").astype(np.float64)
+    b = a if b is None else _validate.as_numeric_array(b, "b", ndim=2, layout="(n, d)").astype(np.float64)
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"a and b must have encodings of the same size d; got {a.shape[1]} and {b.shape[1]}")
+    squared = (a ** 2).sum(1)[:, None] - 2 * a @ b.T + (b ** 2).sum(1)[None, :]
+    return np.sqrt(np.maximum(squared, 0.0))
+
+
+def verification_pairs(labels, n_pairs=1000, seed=0):
+    """Balanced pairs for verification: half the same person, half different people.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (m,)
+    n_pairs : int, default 1000
+        Total number of pairs (even).
+    seed : int, default 0
+
+    Returns
+    -------
+    i, j : numpy.ndarray of int, shape (n_pairs,)
+        Indices of the two photos of each pair.
+    same : numpy.ndarray of bool, shape (n_pairs,)
+    """
+    labels = _validate.as_numeric_array(labels, "labels", ndim=1, layout="(m,)")
+    n_pairs = _validate.integer(n_pairs, "n_pairs", minimum=2)
+    rng = np.random.default_rng(seed)
+    half = n_pairs // 2
+    groups = [np.flatnonzero(labels == value) for value in np.unique(labels)]
+    groups = [g for g in groups if len(g) >= 2]
+    if not groups or len(np.unique(labels)) < 2:
+        raise ValueError("labels must hold at least two people, one of them with two photos or more")
+    pos = np.array([rng.choice(groups[rng.integers(len(groups))], 2, replace=False) for _ in range(half)])
+    neg = []
+    while len(neg) < half:
+        i, j = rng.integers(len(labels), size=2)
+        if labels[i] != labels[j]:
+            neg.append((i, j))
+    pairs = np.concatenate([pos, np.array(neg)])
+    same = np.arange(2 * half) < half
+    return pairs[:, 0], pairs[:, 1], same
+
+
+def _distances_and_labels(distances, same):
+    distances = _validate.as_numeric_array(distances, "distances", ndim=1, layout="(n,)").astype(np.float64)
+    same = np.asarray(same)
+    if same.dtype != bool or same.shape != distances.shape:
+        raise ValueError(f"same must be a boolean array of shape {distances.shape} like distances; "
+                         f"got dtype {same.dtype}, shape {same.shape}")
+    if same.all() or not same.any():
+        raise ValueError("same must hold both True (same person) and False (different people) pairs")
+    return distances, same
+
+
+def roc_curve(distances, same):
+    """ROC curve of the rule "same person when distance <= threshold".
+
+    Parameters
+    ----------
+    distances : array_like, shape (n,)
+        Distance of each pair.
+    same : array_like of bool, shape (n,)
+        Whether each pair shows the same person.
+
+    Returns
+    -------
+    false_positive_rate, true_positive_rate, thresholds : numpy.ndarray, shape (k,)
+        One point per distinct threshold, from accepting nothing to accepting everything.
+    """
+    distances, same = _distances_and_labels(distances, same)
+    order = np.argsort(distances, kind="stable")
+    d, s = distances[order], same[order]
+    last = np.r_[np.flatnonzero(np.diff(d)), len(d) - 1]  # last index of each distinct distance
+    tpr = np.r_[0.0, np.cumsum(s)[last] / s.sum()]
+    fpr = np.r_[0.0, np.cumsum(~s)[last] / (~s).sum()]
+    return fpr, tpr, np.r_[-np.inf, d[last]]
+
+
+def roc_auc(distances, same):
+    """Area under the ROC curve: the probability that a same-person pair is closer than a
+    different-person pair (ties count one half)."""
+    fpr, tpr, _ = roc_curve(distances, same)
+    return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2))
+
+
+def verification_accuracy(distances, same, threshold):
+    """Fraction of pairs decided correctly by "same person when distance <= threshold"."""
+    distances, same = _distances_and_labels(distances, same)
+    return float(np.mean((distances <= threshold) == same))
+
+
+def best_threshold(distances, same):
+    """The threshold (a midpoint between observed distances) with the highest accuracy.
+
+    Returns
+    -------
+    threshold : float
+    accuracy : float
+    """
+    distances, same = _distances_and_labels(distances, same)
+    d = np.unique(distances)
+    candidates = np.r_[d[0] - 1e-6, (d[1:] + d[:-1]) / 2, d[-1] + 1e-6]
+    accuracies = [np.mean((distances <= t) == same) for t in candidates]
+    best = int(np.argmax(accuracies))
+    return float(candidates[best]), float(accuracies[best])
+
+
+def one_shot_accuracy(reference, reference_labels, queries, query_labels):
+    """Fraction of queries whose nearest reference encoding is the same person.
+
+    Parameters
+    ----------
+    reference : array_like, shape (n, d)
+        One encoding per known person (one photo each).
+    reference_labels : array_like, shape (n,)
+    queries : array_like, shape (q, d)
+        Encodings of new photos of those people.
+    query_labels : array_like, shape (q,)
+
+    Returns
+    -------
+    float
+    """
+    reference_labels = np.asarray(reference_labels)
+    query_labels = np.asarray(query_labels)
+    distances = pairwise_distances(queries, reference)
+    if distances.shape != (len(query_labels), len(reference_labels)):
+        raise ValueError(f"expected {distances.shape[0]} query labels and {distances.shape[1]} reference labels; "
+                         f"got {len(query_labels)} and {len(reference_labels)}")
+    return float(np.mean(reference_labels[np.argmin(distances, axis=1)] == query_labels))
+
+
+def one_shot_trials(encodings, labels, n_people=10, n_trials=200, seed=0):
+    """Mean one-shot identification accuracy over random galleries.
+
+    Each trial draws ``n_people`` people, one random photo of each as the reference (the
+    database) and another random photo of each as the query.
+
+    Parameters
+    ----------
+    encodings : array_like, shape (m, d)
+    labels : array_like of int, shape (m,)
+        Every person needs at least two photos.
+    n_people : int, default 10
+    n_trials : int, default 200
+    seed : int, default 0
+
+    Returns
+    -------
+    float
+    """
+    encodings = _validate.as_numeric_array(encodings, "encodings", ndim=2, layout="(m, d)")
+    labels = np.asarray(labels)
+    rng = np.random.default_rng(seed)
+    groups = [np.flatnonzero(labels == value) for value in np.unique(labels)]
+    groups = [g for g in groups if len(g) >= 2]
+    if len(groups) < n_people:
+        raise ValueError(f"need at least n_people={n_people} people with two photos or more; got {len(groups)}")
+    correct = 0
+    for _ in range(n_trials):
+        people = rng.choice(len(groups), n_people, replace=False)
+        picks = np.array([rng.choice(groups[p], 2, replace=False) for p in people])
+        correct += one_shot_accuracy(encodings[picks[:, 0]], people, encodings[picks[:, 1]], people) * n_people
+    return correct / (n_trials * n_people)
+
+
+def evaluate(encodings, labels, threshold=None, n_pairs=2000, n_trials=200, seed=0):
+    """Verification and one-shot identification metrics of some encodings.
+
+    Parameters
+    ----------
+    encodings : array_like, shape (m, d)
+        Encodings of photos of people never seen in training (several photos each).
+    labels : array_like of int, shape (m,)
+    threshold : float, optional
+        Verification threshold; by default the best one on these pairs (optimistic: choose it
+        on other people and pass it here for an honest accuracy).
+    n_pairs, n_trials, seed :
+        See :func:`verification_pairs` and :func:`one_shot_trials`.
+
+    Returns
+    -------
+    dict
+        ``auc``, ``threshold``, ``accuracy`` (verification at the threshold) and
+        ``one_shot_10`` (identification among 10 people from one photo each).
+    """
+    encodings = _validate.as_numeric_array(encodings, "encodings", ndim=2, layout="(m, d)")
+    i, j, same = verification_pairs(labels, n_pairs, seed)
+    distances = np.linalg.norm(encodings[i].astype(np.float64) - encodings[j], axis=1)
+    if threshold is None:
+        threshold, _ = best_threshold(distances, same)
+    return {"auc": roc_auc(distances, same), "threshold": float(threshold),
+            "accuracy": verification_accuracy(distances, same, threshold),
+            "one_shot_10": one_shot_trials(encodings, labels, 10, n_trials, seed)}
