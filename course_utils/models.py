@@ -1,0 +1,242 @@
+"""The Keras models of sections 1.5 and 2.5, and helpers to run them on your own pictures.
+
+``happy_model`` and ``convolutional_model`` follow the course's architectures exactly (see
+``API.md``); ``fully_connected_model`` is the baseline that section 1.5 compares against.
+``preprocess_image`` turns any picture file (any size, RGB, RGBA or greyscale) into the
+``(1, 64, 64, 3)`` float batch those models expect, and ``predict_image`` runs a model on it.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from course_utils import _validate
+
+__all__ = ["happy_model", "convolutional_model", "fully_connected_model", "preprocess_image",
+           "predict_image", "confusion_matrix"]
+
+
+def _shape(input_shape) -> tuple[int, int, int]:
+    if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3:
+        raise ValueError(f"input_shape must be a tuple (n_H, n_W, n_C); got {input_shape!r}")
+    return tuple(_validate.integer(v, f"input_shape[{i}]", minimum=1) for i, v in enumerate(input_shape))
+
+
+def happy_model():
+    """The binary smile classifier of section 2.5, built with the Sequential API.
+
+    ZeroPadding2D(3) -> Conv2D(32, 7x7, stride 1) -> BatchNormalization(axis=3) -> ReLU
+    -> MaxPooling2D(2x2) -> Flatten -> Dense(1, sigmoid).
+
+    Returns
+    -------
+    keras.Sequential
+        Input ``(None, 64, 64, 3)``, output ``(None, 1)``: the probability of a smile.
+        Not compiled.
+    """
+    import keras
+    from keras import layers
+
+    return keras.Sequential([
+        keras.Input(shape=(64, 64, 3)),
+        layers.ZeroPadding2D(padding=3),                    # (70, 70, 3)
+        layers.Conv2D(32, 7, strides=1, name="conv0"),      # (64, 64, 32)
+        layers.BatchNormalization(axis=3, name="bn0"),
+        layers.ReLU(),
+        layers.MaxPooling2D(name="max_pool0"),              # (32, 32, 32)
+        layers.Flatten(),                                   # (32768,)
+        layers.Dense(1, activation="sigmoid", name="fc"),
+    ], name="happy_model")
+
+
+def convolutional_model(input_shape):
+    """The hand-sign classifier of section 1.5, built with the Functional API.
+
+    Conv2D(8, 4x4, same) -> ReLU -> MaxPool(8x8, stride 8, same) -> Conv2D(16, 2x2, same)
+    -> ReLU -> MaxPool(4x4, stride 4, same) -> Flatten -> Dense(6, softmax).
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+        ``(n_H, n_W, n_C)``, e.g. ``(64, 64, 3)``.
+
+    Returns
+    -------
+    keras.Model
+        Input ``(None, n_H, n_W, n_C)``, output ``(None, 6)`` class probabilities.
+        For 64x64x3 inputs: 1,310 parameters. Not compiled.
+    """
+    import keras
+    from keras import layers
+
+    input_img = keras.Input(shape=_shape(input_shape))
+    Z1 = layers.Conv2D(8, 4, strides=1, padding="same")(input_img)
+    A1 = layers.ReLU()(Z1)
+    P1 = layers.MaxPooling2D(pool_size=8, strides=8, padding="same")(A1)
+    Z2 = layers.Conv2D(16, 2, strides=1, padding="same")(P1)
+    A2 = layers.ReLU()(Z2)
+    P2 = layers.MaxPooling2D(pool_size=4, strides=4, padding="same")(A2)
+    F = layers.Flatten()(P2)
+    outputs = layers.Dense(6, activation="softmax")(F)
+    return keras.Model(inputs=input_img, outputs=outputs, name="convolutional_model")
+
+
+def fully_connected_model(input_shape, n_classes: int = 6, hidden_units: int = 32):
+    """A fully-connected baseline: Flatten -> Dense(hidden_units, relu) -> Dense(n_classes, softmax).
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+        ``(n_H, n_W, n_C)``.
+    n_classes : int, default 6
+    hidden_units : int, default 32
+
+    Returns
+    -------
+    keras.Model
+        Input ``(None, n_H, n_W, n_C)``, output ``(None, n_classes)``. For 64x64x3 inputs and
+        the defaults: 393,446 parameters, 300 times more than :func:`convolutional_model`.
+    """
+    import keras
+    from keras import layers
+
+    n_classes = _validate.integer(n_classes, "n_classes", minimum=2)
+    hidden_units = _validate.integer(hidden_units, "hidden_units", minimum=1)
+    inputs = keras.Input(shape=_shape(input_shape))
+    hidden = layers.Dense(hidden_units, activation="relu")(layers.Flatten()(inputs))
+    outputs = layers.Dense(n_classes, activation="softmax")(hidden)
+    return keras.Model(inputs, outputs, name="fully_connected_model")
+
+
+def preprocess_image(source, size=(64, 64)) -> np.ndarray:
+    """Turn a picture into a batch of one image the models accept.
+
+    The picture is converted to RGB (an alpha channel is laid over white, greyscale is
+    repeated on three channels), cropped to a centred square, resized and scaled to 0..1.
+
+    Parameters
+    ----------
+    source : str, os.PathLike, PIL.Image.Image or numpy.ndarray
+        An image file (PNG, JPEG, ...), an opened image, or an array of shape ``(H, W)``,
+        ``(H, W, 1)``, ``(H, W, 3)`` or ``(H, W, 4)`` (uint8 0..255 or float 0..1).
+    size : tuple of int, default (64, 64)
+        ``(height, width)`` of the result.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32, shape ``(1, height, width, 3)``, values in 0..1.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    if not isinstance(size, (tuple, list)) or len(size) != 2:
+        raise ValueError(f"size must be a tuple (height, width); got {size!r}")
+    height, width = (_validate.integer(v, f"size[{i}]", minimum=1) for i, v in enumerate(size))
+    if isinstance(source, (str, os.PathLike)):
+        if not os.path.isfile(source):
+            raise FileNotFoundError(f"source must be an image file; {os.fspath(source)!r} does not exist")
+        try:
+            with Image.open(source) as opened:
+                opened.load()
+                image = opened.copy()
+        except (UnidentifiedImageError, OSError) as exc:
+            raise ValueError(f"source must be an image file (PNG, JPEG, ...); {os.fspath(source)!r} "
+                             f"could not be read as an image ({exc})") from None
+    elif isinstance(source, Image.Image):
+        image = source
+    elif isinstance(source, np.ndarray):
+        image = _array_to_image(source)
+    else:
+        raise TypeError(f"source must be a file name, a PIL image or a numpy array; got {type(source).__name__}")
+
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(white, rgba)
+    image = image.convert("RGB")
+    w, h = image.size
+    side = min(w, h)
+    left, top = (w - side) // 2, (h - side) // 2
+    image = image.crop((left, top, left + side, top + side)).resize((width, height), Image.LANCZOS)
+    return (np.asarray(image, dtype=np.float32) / 255.0)[None]
+
+
+def _array_to_image(array: np.ndarray):
+    from PIL import Image
+
+    array = _validate.as_numeric_array(array, "source")
+    if array.ndim == 3 and array.shape[2] == 1:
+        array = array[..., 0]
+    if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[2] not in (3, 4)):
+        raise ValueError(f"source array must have shape (H, W), (H, W, 1), (H, W, 3) or (H, W, 4); "
+                         f"got {array.shape}")
+    if min(array.shape[:2]) < 1:
+        raise ValueError(f"source array must not be empty; got shape {array.shape}")
+    if np.issubdtype(array.dtype, np.floating):
+        if array.min() < 0 or array.max() > 1:
+            raise ValueError(f"source float array must hold values in 0..1; got {array.min():.3g}..{array.max():.3g}")
+        array = np.round(array * 255)
+    elif array.min() < 0 or array.max() > 255:
+        raise ValueError(f"source integer array must hold values in 0..255; got {array.min()}..{array.max()}")
+    mode = {2: "L", 3: "RGB", 4: "RGBA"}[1 if array.ndim == 2 else array.shape[2]] if array.ndim == 3 else "L"
+    return Image.fromarray(array.astype(np.uint8), mode=mode)
+
+
+def predict_image(model, source, classes=None):
+    """Run a model on one picture.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A model with input ``(None, n_H, n_W, 3)`` and either one sigmoid output or a softmax
+        over classes.
+    source : str, os.PathLike, PIL.Image.Image or numpy.ndarray
+        What :func:`preprocess_image` accepts.
+    classes : sequence, optional
+        Class names or values, indexed by the predicted class. Default: the class index.
+
+    Returns
+    -------
+    label
+        The predicted class (``classes[index]`` when given).
+    probabilities : numpy.ndarray
+        shape ``(n_classes,)``; for a single sigmoid output, ``[1 - p, p]``.
+    """
+    if not hasattr(model, "predict") or not hasattr(model, "input_shape"):
+        raise TypeError(f"model must be a Keras model; got {type(model).__name__}")
+    n_H, n_W = model.input_shape[1:3]
+    batch = preprocess_image(source, size=(n_H, n_W))
+    output = np.asarray(model.predict(batch, verbose=0))[0]
+    probabilities = np.array([1 - output[0], output[0]]) if output.shape == (1,) else output
+    index = int(np.argmax(probabilities))
+    return (classes[index] if classes is not None else index), probabilities
+
+
+def confusion_matrix(y_true, y_pred, n_classes: int) -> np.ndarray:
+    """Count how often each true class was predicted as each class.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of int
+        Class indices, shape ``(m,)`` or ``(1, m)``.
+    n_classes : int
+
+    Returns
+    -------
+    numpy.ndarray
+        int64, shape ``(n_classes, n_classes)``; entry ``[i, j]`` counts true ``i`` predicted ``j``.
+    """
+    n_classes = _validate.integer(n_classes, "n_classes", minimum=1)
+    y_true = _validate.as_numeric_array(y_true, "y_true").reshape(-1).astype(np.int64)
+    y_pred = _validate.as_numeric_array(y_pred, "y_pred").reshape(-1).astype(np.int64)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y_pred must have as many labels as y_true ({y_true.size}); got {y_pred.size}")
+    for name, values in (("y_true", y_true), ("y_pred", y_pred)):
+        if values.size and (values.min() < 0 or values.max() >= n_classes):
+            raise ValueError(f"{name} must hold class indices in 0..{n_classes - 1}; "
+                             f"got {values.min()}..{values.max()}")
+    matrix = np.zeros((n_classes, n_classes), dtype=np.int64)
+    np.add.at(matrix, (y_true, y_pred), 1)
+    return matrix

@@ -1,0 +1,101 @@
+"""Architectures of the Keras models and the picture preprocessing helper."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from course_utils import models
+
+
+def _summary(model):
+    return [(type(layer).__name__, tuple(layer.output.shape[1:]), layer.count_params()) for layer in model.layers]
+
+
+def test_happy_model_architecture(tf):
+    model = models.happy_model()
+    assert _summary(model) == [
+        ("ZeroPadding2D", (70, 70, 3), 0),
+        ("Conv2D", (64, 64, 32), 7 * 7 * 3 * 32 + 32),
+        ("BatchNormalization", (64, 64, 32), 4 * 32),
+        ("ReLU", (64, 64, 32), 0),
+        ("MaxPooling2D", (32, 32, 32), 0),
+        ("Flatten", (32768,), 0),
+        ("Dense", (1,), 32768 + 1),
+    ]
+    assert model.layers[1].kernel_size == (7, 7) and model.layers[2].axis in (3, -1)
+
+
+def test_convolutional_model_architecture(tf):
+    model = models.convolutional_model((64, 64, 3))
+    assert _summary(model) == [
+        ("InputLayer", (64, 64, 3), 0),
+        ("Conv2D", (64, 64, 8), 4 * 4 * 3 * 8 + 8),
+        ("ReLU", (64, 64, 8), 0),
+        ("MaxPooling2D", (8, 8, 8), 0),
+        ("Conv2D", (8, 8, 16), 2 * 2 * 8 * 16 + 16),
+        ("ReLU", (8, 8, 16), 0),
+        ("MaxPooling2D", (2, 2, 16), 0),
+        ("Flatten", (64,), 0),
+        ("Dense", (6,), 64 * 6 + 6),
+    ]
+    assert model.count_params() == 1310
+    assert models.fully_connected_model((64, 64, 3)).count_params() == 393_446
+
+
+def test_a_training_step_runs(tf):
+    model = models.convolutional_model((64, 64, 3))
+    model.compile(optimizer="adam", loss="categorical_crossentropy")
+    history = model.fit(np.zeros((4, 64, 64, 3)), np.eye(6)[[0, 1, 2, 3]], epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
+
+
+def test_bad_input_shape():
+    with pytest.raises(ValueError, match="input_shape must be a tuple"):
+        models.convolutional_model((64, 64))
+    with pytest.raises(TypeError, match=r"input_shape\[0\] must be an integer"):
+        models.convolutional_model((64.0, 64, 3))
+
+
+@pytest.mark.parametrize("mode", ["RGB", "RGBA", "L", "P"])
+def test_preprocess_image_files_of_any_mode_and_size(tmp_path, mode):
+    image = Image.new(mode, (120, 80), 200 if mode in ("L", "P") else (200, 100, 50, 128)[:len(mode)])
+    image.save(tmp_path / "photo.png")
+    batch = models.preprocess_image(tmp_path / "photo.png")
+    assert batch.shape == (1, 64, 64, 3) and batch.dtype == np.float32
+    assert 0 <= batch.min() <= batch.max() <= 1
+
+
+def test_preprocess_image_arrays():
+    grey = models.preprocess_image(np.full((10, 30), 255, dtype=np.uint8), size=(8, 8))
+    np.testing.assert_allclose(grey, 1.0)
+    rgba = np.zeros((16, 16, 4))  # fully transparent: the white background shows
+    np.testing.assert_allclose(models.preprocess_image(rgba, size=(4, 4)), 1.0)
+
+
+def test_preprocess_image_bad_inputs(tmp_path):
+    (tmp_path / "notes.txt").write_text("not a picture")
+    with pytest.raises(ValueError, match="could not be read as an image"):
+        models.preprocess_image(tmp_path / "notes.txt")
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        models.preprocess_image(tmp_path / "missing.png")
+    with pytest.raises(TypeError, match="source must be"):
+        models.preprocess_image(42)
+    with pytest.raises(ValueError, match=r"\(H, W, 3\)"):
+        models.preprocess_image(np.zeros((4, 4, 2)))
+    with pytest.raises(ValueError, match="0..1"):
+        models.preprocess_image(np.full((4, 4, 3), 2.0))
+    with pytest.raises(ValueError, match="size must be"):
+        models.preprocess_image(np.zeros((4, 4)), size=64)
+
+
+def test_predict_image_and_confusion_matrix(tf):
+    model = models.happy_model()
+    label, probabilities = models.predict_image(model, np.zeros((64, 64, 3), dtype=np.uint8), classes=["no", "yes"])
+    assert label in ("no", "yes") and probabilities.shape == (2,)
+    np.testing.assert_allclose(probabilities.sum(), 1, rtol=1e-6)
+    with pytest.raises(TypeError, match="model must be a Keras model"):
+        models.predict_image("model", np.zeros((4, 4)))
+    matrix = models.confusion_matrix([0, 1, 1], [[0, 0, 1]], 2)
+    np.testing.assert_array_equal(matrix, [[1, 0], [1, 1]])
+    with pytest.raises(ValueError, match="y_pred must hold class indices"):
+        models.confusion_matrix([0], [5], 2)
