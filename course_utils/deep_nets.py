@@ -15,7 +15,7 @@ from course_utils import _validate
 from course_utils.inception import inception_block
 
 __all__ = ["deep_stack", "gradient_norms", "basic_block", "basic_resnet", "inception_net",
-           "small_convnet", "transfer_model", "crop_boxes", "crops", "multi_crop_predict"]
+           "small_convnet", "transfer_model", "crop_boxes", "crops", "random_crops", "multi_crop_predict"]
 
 
 def _input_shape(input_shape):
@@ -214,8 +214,9 @@ def inception_net(input_shape=(64, 64, 3), classes=6, blocks=1, width=8, seed=0)
 
     Each block has the branches of :func:`course_utils.inception.inception_block` with
     ``width`` filters for the 1x1, 3x3 and 5x5 outputs and the pool projection (so it outputs
-    ``4 * width`` channels) and ``width // 2`` filters in the 1x1 bottlenecks. A 2x2 max-pool
-    follows every second block, as GoogLeNet pools between groups of blocks.
+    ``4 * width`` channels) and ``width // 2`` filters in the 1x1 bottlenecks, followed by
+    BatchNormalization (as in Inception-v2; the stem's output too). A 2x2 max-pool follows
+    every second block, as GoogLeNet pools between groups of blocks.
 
     Parameters
     ----------
@@ -234,9 +235,10 @@ def inception_net(input_shape=(64, 64, 3), classes=6, blocks=1, width=8, seed=0)
     width = _validate.integer(width, "width", minimum=2)
     classes = _validate.integer(classes, "classes", minimum=2)
     inputs = keras.Input(_input_shape(input_shape))
-    X = _stem(inputs, 2 * width, seed)
+    X = layers.BatchNormalization(axis=3, momentum=0.9)(_stem(inputs, 2 * width, seed))
     for block in range(blocks):
         X = inception_block(X, width, width // 2, width, width // 2, width, width)
+        X = layers.BatchNormalization(axis=3, momentum=0.9)(X)
         if block % 2 == 1 and X.shape[1] > 2:
             X = layers.MaxPooling2D(2)(X)
     X = layers.GlobalAveragePooling2D()(X)
@@ -245,8 +247,12 @@ def inception_net(input_shape=(64, 64, 3), classes=6, blocks=1, width=8, seed=0)
     return keras.Model(inputs, outputs, name=f"inception_{blocks}")
 
 
-def small_convnet(input_shape=(64, 64, 3), classes=6, seed=0):
-    """Three conv-BN-ReLU-pool stages (16, 32, 64 filters) then global pooling and a softmax.
+def small_convnet(input_shape=(64, 64, 3), classes=6, seed=0, batch_norm=False):
+    """Three conv-ReLU-pool stages (16, 32, 64 filters) then global pooling and a softmax.
+
+    Optional BatchNormalization (momentum 0.9) after each convolution. It is off by default:
+    after short trainings with a large learning rate its moving averages did not match the
+    weights and test predictions collapsed to one class, which matters more here than speed.
 
     The layers up to the global pooling form the reusable feature extractor (named
     ``"features"``); the dense layer is named ``"head"``.
@@ -256,6 +262,7 @@ def small_convnet(input_shape=(64, 64, 3), classes=6, seed=0):
     input_shape : tuple of int, default (64, 64, 3)
     classes : int, default 6
     seed : int, default 0
+    batch_norm : bool, default False
 
     Returns
     -------
@@ -265,9 +272,11 @@ def small_convnet(input_shape=(64, 64, 3), classes=6, seed=0):
     shape = _input_shape(input_shape)
     feature_layers = [keras.Input(shape)]
     for i, filters in enumerate([16, 32, 64]):
-        feature_layers += [layers.Conv2D(filters, 3, padding="same",
-                                         kernel_initializer=keras.initializers.GlorotUniform(seed=seed + i)),
-                           layers.BatchNormalization(axis=3), layers.Activation("relu"), layers.MaxPooling2D(2)]
+        feature_layers.append(layers.Conv2D(filters, 3, padding="same",
+                                            kernel_initializer=keras.initializers.GlorotUniform(seed=seed + i)))
+        if batch_norm:
+            feature_layers.append(layers.BatchNormalization(axis=3, momentum=0.9))
+        feature_layers += [layers.Activation("relu"), layers.MaxPooling2D(2)]
     feature_layers.append(layers.GlobalAveragePooling2D())
     features = keras.Sequential(feature_layers, name="features")
     inputs = keras.Input(shape)
@@ -362,6 +371,29 @@ def crops(X, crop_size, n_crops=5, flip=False):
     if flip:
         views += [v[:, :, ::-1] for v in views]
     return np.stack(views)
+
+
+def random_crops(X, crop_size, seed=0):
+    """One random ``crop_size`` square of every image (data augmentation for training).
+
+    Parameters
+    ----------
+    X : numpy.ndarray, shape (m, n, n, n_C)
+    crop_size : int
+    seed : int, default 0
+
+    Returns
+    -------
+    numpy.ndarray, shape (m, crop_size, crop_size, n_C)
+    """
+    X = np.asarray(X)
+    if X.ndim != 4 or X.shape[1] != X.shape[2]:
+        raise ValueError(f"X must have shape (m, n, n, n_C) with square images; got {X.shape}")
+    crop_size = _validate.integer(crop_size, "crop_size", minimum=1)
+    if crop_size > X.shape[1]:
+        raise ValueError(f"crop_size ({crop_size}) must be at most the image size ({X.shape[1]})")
+    corners = np.random.default_rng(seed).integers(0, X.shape[1] - crop_size + 1, size=(len(X), 2))
+    return np.stack([x[r:r + crop_size, c:c + crop_size] for x, (r, c) in zip(X, corners, strict=True)])
 
 
 def multi_crop_predict(model, X, crop_size, n_crops=5, flip=False, batch_size=256):

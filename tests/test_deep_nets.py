@@ -64,7 +64,7 @@ def test_gradient_norms_validates(keras):
         deep_nets.gradient_norms("model", None, None)
 
 
-@pytest.mark.parametrize("depth,skips,params", [(18, 8, 11_189_702), (34, 16, 21_297_862)])
+@pytest.mark.parametrize("depth,skips,params", [(18, 8, 11_193_990), (34, 16, 21_313_286)])
 def test_basic_resnets_have_one_skip_per_two_layers(keras, depth, skips, params):
     model = deep_nets.basic_resnet(depth)
     assert resnet.count_skip_connections(model) == skips == (depth - 2) // 2
@@ -119,3 +119,22 @@ def test_crops_and_multi_crop_predict(keras):
         deep_nets.crop_boxes(8, 6, 10)
     with pytest.raises(ValueError, match="at most"):
         deep_nets.crops(X, 9)
+
+
+def test_random_crops_are_windows_of_each_image():
+    X = np.arange(3 * 8 * 8 * 2, dtype=np.float32).reshape(3, 8, 8, 2)
+    out = deep_nets.random_crops(X, 5, seed=1)
+    assert out.shape == (3, 5, 5, 2)
+    for image, crop in zip(X, out, strict=True):
+        r, c = np.argwhere(image[..., 0] == crop[0, 0, 0])[0]
+        np.testing.assert_array_equal(image[r:r + 5, c:c + 5], crop)
+    np.testing.assert_array_equal(out, deep_nets.random_crops(X, 5, seed=1))
+    with pytest.raises(ValueError, match="at most"):
+        deep_nets.random_crops(X, 9)
+
+
+def test_small_convnet_batch_norm_option(keras):
+    with_bn = deep_nets.small_convnet((16, 16, 3), batch_norm=True)
+    without = deep_nets.small_convnet((16, 16, 3))
+    count = sum(isinstance(layer, keras.layers.BatchNormalization) for layer in with_bn.get_layer("features").layers)
+    assert count == 3 and with_bn.count_params() == without.count_params() + 4 * (16 + 32 + 64)
