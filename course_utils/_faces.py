@@ -111,13 +111,13 @@ def draw_face(rng: np.random.Generator, smiling: bool) -> np.ndarray:
     mouth_y = cy + rng.uniform(0.47, 0.54) * ry
     lips = _render.rgb(skin * 0.62 + np.array([45, 5, 5]))
     if smiling:
-        half = rng.uniform(0.32, 0.5) * rx
-        lift = rng.uniform(0.35, 0.7) * half
+        half = rng.uniform(0.36, 0.52) * rx
+        lift = rng.uniform(0.45, 0.75) * half
     else:
-        half = rng.uniform(0.2, 0.38) * rx
-        lift = rng.uniform(-0.3, 0.05) * half
+        half = rng.uniform(0.2, 0.34) * rx
+        lift = rng.uniform(-0.3, 0.0) * half
     left, right = (cx - half, mouth_y - lift), (cx + half, mouth_y - lift)
-    if smiling and rng.random() < 0.8:
+    if smiling and rng.random() < 0.85:
         lower = _curve(left, right, lift + rng.uniform(0.25, 0.5) * half)
         upper = _curve(left, right, lift * 0.45)
         d.polygon(upper + lower[::-1], fill=(90, 25, 30), outline=lips)

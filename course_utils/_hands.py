@@ -4,6 +4,12 @@ The hand is described in its own coordinates, with the palm's width as the unit,
 centred on the origin and the fingers pointing up (negative y). A random similarity
 transform (mirror for a left or right hand, rotation, scale, position) places it in the
 frame; the forearm is long enough to always leave the picture at the bottom.
+
+The framing follows the course's SIGNS photos: the hand fills much of the picture, roughly
+upright and centred, with the raised fingers spread so that each one stays distinct at 64x64.
+Skin tone, wall colour, lighting, shadow, sleeve, blur and noise vary widely; position, size and
+rotation vary only as much as they do in those photos, so that a 1,310-parameter ConvNet can
+count the fingers (see section 1.5).
 """
 
 from __future__ import annotations
@@ -67,9 +73,9 @@ def draw_hand(rng: np.random.Generator, count: int) -> np.ndarray:
 
     # Placement: mirror (left/right hand), rotation, palm width in pixels, palm centre.
     mirror = rng.choice([-1.0, 1.0])
-    angle = np.deg2rad(rng.normal(0, 12))
-    width = rng.uniform(0.24, 0.33) * _render.HI
-    centre = np.array([rng.uniform(0.38, 0.62), rng.uniform(0.56, 0.70)]) * _render.HI
+    angle = np.deg2rad(rng.normal(0, 4))
+    width = rng.uniform(0.32, 0.37) * _render.HI
+    centre = np.array([rng.uniform(0.45, 0.55), rng.uniform(0.66, 0.72)]) * _render.HI
     rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
 
     def place(points) -> np.ndarray:
@@ -77,8 +83,8 @@ def draw_hand(rng: np.random.Generator, count: int) -> np.ndarray:
         return points @ rotation.T * width + centre
 
     # Finger geometry in local coordinates.
-    spread = rng.uniform(0.5, 1.7)
-    length_scale = rng.uniform(0.85, 1.12)
+    spread = rng.uniform(1.6, 2.2)
+    length_scale = rng.uniform(0.95, 1.12)
     segments = []  # (base, tip, width, raised)
     for index, (knuckle_x, length, finger_width, direction) in enumerate(_FINGERS, start=1):
         if index in raised:
@@ -88,7 +94,7 @@ def draw_hand(rng: np.random.Generator, count: int) -> np.ndarray:
             tip = base + (length + 0.12) * np.array([np.sin(a), -np.cos(a)])
         else:  # folded down over the palm, seen from the palm side
             base = np.array([knuckle_x * 0.95, -0.50])
-            tip = np.array([knuckle_x * 0.8, rng.uniform(-0.12, 0.0)])
+            tip = np.array([knuckle_x * 0.85, rng.uniform(-0.22, -0.12)])
         segments.append((base, tip, finger_width * rng.uniform(0.92, 1.08), index in raised))
     thumb_width = 0.25 * rng.uniform(0.92, 1.08)
     thumb_base = np.array([-0.42, 0.22])
@@ -98,7 +104,7 @@ def draw_hand(rng: np.random.Generator, count: int) -> np.ndarray:
         a2 = a + np.deg2rad(rng.uniform(5, 20))
         thumb = [(thumb_base, joint), (joint, joint + 0.38 * length_scale * np.array([np.sin(a2), -np.cos(a2)]))]
     else:  # tucked across the palm
-        thumb = [(thumb_base, np.array([rng.uniform(-0.05, 0.12), rng.uniform(-0.12, 0.02)]))]
+        thumb = [(thumb_base, np.array([rng.uniform(-0.18, -0.05), rng.uniform(-0.05, 0.08)]))]
 
     # Keep raised fingertips inside the frame by sliding the hand (never shrinking it).
     tips = [place(tip)[0] for base, tip, w, up in segments if up] + [place(p1)[0] for _, p1 in thumb]
@@ -153,8 +159,8 @@ def draw_hand(rng: np.random.Generator, count: int) -> np.ndarray:
     light = 1 + rng.uniform(0.1, 0.35) * ((x - 0.5) * np.cos(light_angle) + (y - 0.5) * np.sin(light_angle))
     hand = hand * ((0.72 + 0.28 * np.clip(2 * rim - 0.6, 0, 1)) * light)[..., None]
 
-    wall = rng.uniform(150, 240) * rng.uniform(0.85, 1.15, 3)
-    wall = np.clip(wall, 90, 255)
+    wall = rng.uniform(175, 240) * rng.uniform(0.92, 1.08, 3)
+    wall = np.clip(wall, 150, 255)
     canvas = _render.background(rng, wall)
     offset = (rng.normal(0, 3 * _render.SCALE, 2)).round().astype(int)
     shadow = _render.shifted(alpha, offset)

@@ -38,13 +38,13 @@ _DATASETS = {
 # SHA-256 of the arrays stored in each bundled file (see _content_digest).
 CHECKSUMS = {
     "train_signs.h5":
-        "ab3037d745b1554be357814d5859f65376ad936f60b2fe618d93820729f325d3",
+        "b57d550bf9a8a962200b208d7a89bb1b896a451bc1784264edfb0d145e5bb0e5",
     "test_signs.h5":
-        "4065c51021365ff2173266483d60d47df0d26638076cea280c5ffe9bd81b0df5",
+        "f383b6be56bbcad5ed6c17732f2fce19b8453136979b04333e7721813c23818e",
     "train_happy.h5":
-        "89b6485bc3b0045ad3944f7bf90059481483661516233a38fba07dc343bd5688",
+        "33e9bc60dcb8561e244059e8790c4748e4f13356021afd5fdb217de2fc645960",
     "test_happy.h5":
-        "1b2854c2c73a3e738bcb223003feab353c191bd3f12e9af1318f2102d5853bb2",
+        "7fd89e42245aabcf446ce56d277395b11df6c52692752b9c43a9df24aca1b13a",
 }
 
 

@@ -1,4 +1,5 @@
-"""Figures the notebooks draw: image grids, sliding windows over a padded input, small arrays.
+"""Figures the notebooks draw: image grids, sliding windows over a padded input, small arrays,
+learning curves, confusion matrices and a layer diagram of a Keras model.
 
 Every function draws with matplotlib and returns the figure, so a notebook cell that ends
 with ``plt.show()`` displays it and a script can save it.
@@ -10,7 +11,7 @@ import numpy as np
 
 from course_utils import _validate
 
-__all__ = ["show_images", "show_windows", "show_array"]
+__all__ = ["show_images", "show_windows", "show_array", "plot_history", "show_confusion", "show_model"]
 
 
 def _pyplot():
@@ -147,3 +148,123 @@ def show_array(array, title=None, ax=None, fmt="{:.2g}", cmap="Blues"):
     if title:
         ax.set_title(title, fontsize=8)
     return ax.figure
+
+
+def plot_history(history, metrics=("loss", "accuracy"), title=None):
+    """Draw learning curves: one panel per metric, training and validation.
+
+    Parameters
+    ----------
+    history : keras.callbacks.History or dict
+        What ``model.fit`` returns, or its ``.history`` dict of lists
+        (``"loss"``, ``"val_loss"``, ``"accuracy"``, ...).
+    metrics : sequence of str, default ("loss", "accuracy")
+        Which curves to draw; ``val_<metric>`` is added when present.
+    title : str, optional
+        Title of the whole figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    curves = getattr(history, "history", history)
+    if not isinstance(curves, dict):
+        raise TypeError(f"history must be a keras History or a dict of lists; got {type(history).__name__}")
+    missing = [name for name in metrics if name not in curves]
+    if missing:
+        raise ValueError(f"history has no {missing}; it holds {sorted(curves)}")
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, len(metrics), figsize=(3.2 * len(metrics), 2.4), squeeze=False)
+    for ax, name in zip(axes[0], metrics, strict=True):
+        epochs = np.arange(1, len(curves[name]) + 1)
+        ax.plot(epochs, curves[name], label="train")
+        if f"val_{name}" in curves:
+            ax.plot(epochs, curves[f"val_{name}"], label="validation")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(name)
+        ax.legend(fontsize=7)
+    if title:
+        fig.suptitle(title, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def show_confusion(matrix, labels=None, title=None, ax=None):
+    """Draw a confusion matrix with the counts written in the cells.
+
+    Parameters
+    ----------
+    matrix : array_like of int, shape (n_classes, n_classes)
+        Entry ``[i, j]`` counts examples of true class ``i`` predicted as ``j``
+        (see :func:`course_utils.models.confusion_matrix`).
+    labels : sequence of str, optional
+        Class names for the axes; the class indices by default.
+    title : str, optional
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    matrix = _validate.as_numeric_array(matrix, "matrix", 2, "(n_classes, n_classes)")
+    if matrix.shape[0] != matrix.shape[1]:
+        raise ValueError(f"matrix must be square (n_classes, n_classes); got shape {matrix.shape}")
+    n = matrix.shape[0]
+    labels = [str(i) for i in range(n)] if labels is None else [str(label) for label in labels]
+    if len(labels) != n:
+        raise ValueError(f"labels must hold one name per class ({n}); got {len(labels)}")
+    fig = show_array(matrix, title=title, ax=ax, fmt="{:.0f}")
+    ax = fig.axes[0] if ax is None else ax
+    ax.set_xticks(range(n), labels, fontsize=7)
+    ax.set_yticks(range(n), labels, fontsize=7)
+    ax.set_xlabel("predicted", fontsize=8)
+    ax.set_ylabel("true", fontsize=8)
+    return fig
+
+
+def show_model(model, title=None):
+    """Draw a Keras model as a column of boxes, one per layer, with its output shape.
+
+    A stand-in for ``keras.utils.plot_model`` that needs neither pydot nor graphviz. Layers
+    are drawn in the model's order; a layer fed by more than one layer lists its inputs.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A built model (Sequential or Functional).
+    title : str, optional
+        Default: the model's name.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if not hasattr(model, "layers") or not hasattr(model, "count_params"):
+        raise TypeError(f"model must be a Keras model; got {type(model).__name__}")
+    rows = []
+    for layer in model.layers:
+        try:
+            shape = tuple(layer.output.shape)
+        except (AttributeError, ValueError):
+            shape = None
+        shape_text = "?" if shape is None else "(" + ", ".join("None" if v is None else str(v) for v in shape) + ")"
+        kind = type(layer).__name__
+        rows.append((f"{layer.name}: {kind}" if layer.name.lower() != kind.lower() else kind,
+                     f"{shape_text}   {layer.count_params():,} params"))
+    plt = _pyplot()
+    height = 0.55 * len(rows) + 0.4
+    fig, ax = plt.subplots(figsize=(3.6, height))
+    for i, (name, detail) in enumerate(rows):
+        y = len(rows) - 1 - i
+        ax.add_patch(plt.Rectangle((0.05, y + 0.12), 0.9, 0.76, facecolor="#dfe8f5", edgecolor="#4a6fa5"))
+        ax.text(0.5, y + 0.6, name, ha="center", va="center", fontsize=7.5, weight="bold")
+        ax.text(0.5, y + 0.32, detail, ha="center", va="center", fontsize=6.5)
+        if i:
+            ax.annotate("", xy=(0.5, y + 0.88), xytext=(0.5, y + 1.12),
+                        arrowprops={"arrowstyle": "->", "color": "#4a6fa5"})
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, len(rows))
+    ax.axis("off")
+    ax.set_title(title if title is not None else f"{model.name}: {model.count_params():,} parameters", fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -14,7 +14,7 @@ import numpy as np
 
 from course_utils import _validate
 
-__all__ = ["happy_model", "convolutional_model", "fully_connected_model", "preprocess_image",
+__all__ = ["happy_model", "happy_model_functional", "convolutional_model", "fully_connected_model", "preprocess_image",
            "predict_image", "confusion_matrix"]
 
 
@@ -49,6 +49,32 @@ def happy_model():
         layers.Flatten(),                                   # (32768,)
         layers.Dense(1, activation="sigmoid", name="fc"),
     ], name="happy_model")
+
+
+def happy_model_functional():
+    """:func:`happy_model` again, layer for layer, written with the Functional API.
+
+    Section 2.5 puts the two side by side: the same layers (same names, same parameter
+    count, 37,633), but each layer is called on the tensor the previous one returned and
+    ``keras.Model(inputs, outputs)`` ties the graph together.
+
+    Returns
+    -------
+    keras.Model
+        Input ``(None, 64, 64, 3)``, output ``(None, 1)``. Not compiled.
+    """
+    import keras
+    from keras import layers
+
+    inputs = keras.Input(shape=(64, 64, 3))
+    X = layers.ZeroPadding2D(padding=3)(inputs)
+    X = layers.Conv2D(32, 7, strides=1, name="conv0")(X)
+    X = layers.BatchNormalization(axis=3, name="bn0")(X)
+    X = layers.ReLU()(X)
+    X = layers.MaxPooling2D(name="max_pool0")(X)
+    X = layers.Flatten()(X)
+    outputs = layers.Dense(1, activation="sigmoid", name="fc")(X)
+    return keras.Model(inputs=inputs, outputs=outputs, name="happy_model_functional")
 
 
 def convolutional_model(input_shape):

@@ -99,3 +99,12 @@ def test_predict_image_and_confusion_matrix(tf):
     np.testing.assert_array_equal(matrix, [[1, 0], [1, 1]])
     with pytest.raises(ValueError, match="y_pred must hold class indices"):
         models.confusion_matrix([0], [5], 2)
+
+
+def test_happy_model_functional_matches_the_sequential_one(tf):
+    sequential, functional = models.happy_model(), models.happy_model_functional()
+    assert _summary(functional)[1:] == _summary(sequential)  # the Functional model also lists its InputLayer
+    assert functional.count_params() == sequential.count_params() == 37_633
+    functional.set_weights(sequential.get_weights())
+    x = np.random.default_rng(0).uniform(size=(2, 64, 64, 3)).astype("float32")
+    np.testing.assert_allclose(functional.predict(x, verbose=0), sequential.predict(x, verbose=0), rtol=1e-5)
