@@ -15,7 +15,8 @@ from course_utils import _validate
 from course_utils.inception import inception_block
 
 __all__ = ["deep_stack", "gradient_norms", "basic_block", "basic_resnet", "inception_net",
-           "small_convnet", "transfer_model", "crop_boxes", "crops", "random_crops", "multi_crop_predict"]
+           "small_convnet", "transfer_model", "crop_boxes", "crops", "random_crops", "multi_crop_predict",
+           "recompute_batch_norm_statistics"]
 
 
 def _input_shape(input_shape):
@@ -417,3 +418,49 @@ def multi_crop_predict(model, X, crop_size, n_crops=5, flip=False, batch_size=25
     k, m = views.shape[:2]
     probabilities = model.predict(views.reshape((k * m,) + views.shape[2:]), batch_size=batch_size, verbose=0)
     return probabilities.reshape((k, m, -1)).mean(axis=0)
+
+
+def recompute_batch_norm_statistics(model, X, batch_size=None):
+    """Set every BatchNormalization's moving mean and variance to the statistics of ``X``.
+
+    After a short training the moving averages lag behind the weights (in deep residual stacks
+    the error compounds from block to block and inference-mode predictions can collapse). One
+    forward pass in training mode with momentum 0 replaces them by the statistics of ``X``
+    (the whole training set, in one batch by default), so that ``evaluate`` and ``predict``
+    use the network that was actually trained. The weights are not changed.
+
+    Parameters
+    ----------
+    model : keras.Model
+    X : array_like, shape (m, ...)
+        Typically the training inputs.
+    batch_size : int, optional
+        Default: all of ``X`` in one batch (exact statistics).
+
+    Returns
+    -------
+    int
+        The number of BatchNormalization layers updated.
+    """
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model; got {type(model).__name__}")
+    X = np.asarray(X, np.float32)
+    if batch_size is not None and _validate.integer(batch_size, "batch_size", minimum=1) < len(X):
+        raise ValueError("batch_size smaller than X is not supported: the statistics must come from one batch")
+
+    def batch_norms(layer):
+        if isinstance(layer, layers.BatchNormalization):
+            yield layer
+        for inner in getattr(layer, "layers", []):
+            yield from batch_norms(inner)
+
+    found = list(batch_norms(model))
+    momenta = [layer.momentum for layer in found]
+    try:
+        for layer in found:
+            layer.momentum = 0.0
+        model(X, training=True)
+    finally:
+        for layer, momentum in zip(found, momenta, strict=True):
+            layer.momentum = momentum
+    return len(found)

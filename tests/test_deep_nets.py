@@ -138,3 +138,13 @@ def test_small_convnet_batch_norm_option(keras):
     without = deep_nets.small_convnet((16, 16, 3))
     count = sum(isinstance(layer, keras.layers.BatchNormalization) for layer in with_bn.get_layer("features").layers)
     assert count == 3 and with_bn.count_params() == without.count_params() + 4 * (16 + 32 + 64)
+
+
+def test_recompute_batch_norm_statistics_matches_training_mode(keras):
+    model = deep_nets.deep_stack((16, 16, 3), depth=4, residual=True, width=4)
+    X = np.random.default_rng(3).random((8, 16, 16, 3)).astype(np.float32)
+    assert deep_nets.recompute_batch_norm_statistics(model, X) == 4
+    np.testing.assert_allclose(model(X, training=False), model(X, training=True), rtol=1e-3, atol=1e-4)
+    assert all(layer.momentum == 0.9 for layer in model.layers if isinstance(layer, keras.layers.BatchNormalization))
+    with pytest.raises(TypeError):
+        deep_nets.recompute_batch_norm_statistics("model", X)
