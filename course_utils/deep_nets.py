@@ -7,6 +7,8 @@ the blocks themselves live in :mod:`course_utils.resnet` and :mod:`course_utils.
 
 from __future__ import annotations
 
+import inspect
+
 import keras
 import numpy as np
 from keras import layers
@@ -78,7 +80,7 @@ def deep_stack(input_shape=(64, 64, 3), depth=20, residual=False, width=16, clas
     if classes is not None:
         classes = _validate.integer(classes, "classes", minimum=2)
     make_initializer = keras.initializers.get(initializer).__class__
-    if "seed" not in make_initializer.__init__.__code__.co_varnames:  # e.g. "zeros"
+    if "seed" not in inspect.signature(make_initializer).parameters:  # e.g. "zeros"
         make_initializer = (lambda cls: lambda seed: cls())(make_initializer)
 
     inputs = keras.Input(shape)
