@@ -16,7 +16,7 @@ from keras import layers
 
 from course_utils import _validate
 
-__all__ = ["identity_block", "convolutional_block", "ResNet50", "count_skip_connections",
+__all__ = ["identity_block", "convolutional_block", "ResNet50", "count_skip_connections", "small_resnet",
            "random_uniform", "glorot_uniform"]
 
 random_uniform = keras.initializers.RandomUniform
@@ -177,3 +177,56 @@ def count_skip_connections(model):
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a keras.Model; got {type(model).__name__}")
     return sum(isinstance(layer, layers.Add) for layer in model.layers)
+
+
+# (filters, number of blocks, stride of the stage's first block) of the small SIGNS network
+SMALL_RESNET_STAGES = [
+    ([16, 16, 64], 2, 1),
+    ([32, 32, 128], 2, 2),
+]
+
+
+def small_resnet(input_shape=(64, 64, 3), classes=6, stages=None, stem_filters=16, training=None,
+                 name="small_resnet"):
+    """A small residual network for SIGNS, built from the same two blocks as ResNet-50.
+
+    Stem: 5x5 conv (``stem_filters``, stride 2, same) -> BN -> ReLU -> 2x2 max-pool, so a 64x64
+    image becomes 16x16. Then, per stage, one :func:`convolutional_block` followed by identity
+    blocks; global average pooling and a dense softmax.
+
+    Parameters
+    ----------
+    input_shape : tuple of int, default (64, 64, 3)
+    classes : int, default 6
+    stages : list of (filters, blocks, stride), optional
+        Default :data:`SMALL_RESNET_STAGES`: two stages of two bottleneck blocks (13 layers with
+        weights, 4 skip connections, about 60 thousand parameters).
+    stem_filters : int, default 16
+    training : bool or None, default None
+        Passed to BatchNormalization (None: Keras decides, batch statistics in ``fit``).
+    name : str, default "small_resnet"
+
+    Returns
+    -------
+    keras.Model
+        Not compiled.
+    """
+    if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3:
+        raise ValueError(f"input_shape must be (n_H, n_W, n_C); got {input_shape!r}")
+    sizes = tuple(_validate.integer(n, f"input_shape[{i}]", minimum=1) for i, n in enumerate(input_shape))
+    classes = _validate.integer(classes, "classes", minimum=2)
+    stem_filters = _validate.integer(stem_filters, "stem_filters", minimum=1)
+    stages = SMALL_RESNET_STAGES if stages is None else stages
+    if not stages:
+        raise ValueError("stages must hold at least one (filters, blocks, stride) triple")
+    inputs = keras.Input(sizes)
+    X = _conv_bn(inputs, stem_filters, 5, 2, "same", training, glorot_uniform)
+    X = layers.MaxPooling2D(2)(X)
+    for filters, blocks, stride in stages:
+        blocks = _validate.integer(blocks, "blocks", minimum=1)
+        X = convolutional_block(X, 3, list(filters), s=stride, training=training)
+        for _ in range(blocks - 1):
+            X = identity_block(X, 3, list(filters), training=training)
+    X = layers.GlobalAveragePooling2D()(X)
+    outputs = layers.Dense(classes, activation="softmax", kernel_initializer=glorot_uniform(seed=0))(X)
+    return keras.Model(inputs, outputs, name=name)

@@ -1,0 +1,43 @@
+"""The shipped weights of notebook 2.6's residual network reach the accuracy their metadata states."""
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+WEIGHTS = ROOT / "data" / "resnet" / "small_resnet_signs.weights.h5"
+METADATA = ROOT / "data" / "resnet" / "small_resnet_signs.json"
+
+
+def test_weights_are_small_and_documented():
+    assert WEIGHTS.stat().st_size < 20 * 2**20
+    metadata = json.loads(METADATA.read_text())
+    assert metadata["model"] == "course_utils.resnet.small_resnet()"
+    assert metadata["test_accuracy"] >= 0.95
+    assert "tools/train_resnet_signs.py" in metadata["command"]
+
+
+def test_weights_were_trained_on_the_bundled_signs():
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import train_resnet_signs
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    assert json.loads(METADATA.read_text())["signs_sha256"] == train_resnet_signs.signs_digest(), (
+        "data/signs changed since the weights were trained: run tools/train_resnet_signs.py again")
+
+
+def test_reloaded_weights_reach_the_stated_accuracy(tf):
+    from course_utils import resnet
+    from course_utils.datasets import load_signs
+
+    metadata = json.loads(METADATA.read_text())
+    model = resnet.small_resnet()
+    model.load_weights(WEIGHTS)
+    _, _, X_test, Y_test, _ = load_signs()
+    accuracy = float(np.mean(model.predict(X_test / 255.0, verbose=0).argmax(axis=1) == Y_test[0]))
+    assert accuracy >= 0.95
+    assert accuracy == pytest.approx(metadata["test_accuracy"], abs=0.01)
