@@ -9,13 +9,15 @@ shape, the dtype, or the first mismatching index with both values.
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 
-from course_utils import _cases, conv
+from course_utils import _cases
 
 # Checkers of the numpy layers (reference: course_utils.conv); the YOLO checkers follow below.
 LAYER_CHECKERS = [f"check_{name}" for name in _cases.CASES]
-__all__ = list(LAYER_CHECKERS)
+__all__ = [*LAYER_CHECKERS, "make_checker", "compare"]
 
 RTOL = 1e-6
 ATOL = 1e-9
@@ -93,16 +95,14 @@ def _copy(args):
     return args.copy() if isinstance(args, np.ndarray) else args
 
 
-def _run_checks(name, fn, verbose=True, reference=None, cases=None, convert=None, rtol=RTOL, atol=ATOL):
-    """Run ``fn`` and ``reference`` (default: ``conv.<name>``) on ``cases`` (default: ``_cases``).
+def _run_checks(name, fn, verbose, reference, cases, convert=None, rtol=RTOL, atol=ATOL):
+    """Run ``fn`` and ``reference`` on each ``(description, args)`` of ``cases`` and report.
 
     ``convert`` (optional) turns both results into what :func:`compare` takes, e.g. tensors
     into numpy arrays.
     """
     if not callable(fn):
         raise TypeError(f"fn must be the function you wrote for {name}; got {type(fn).__name__}")
-    reference = reference or getattr(conv, name)
-    cases = _cases.CASES[name]() if cases is None else cases
     convert = convert or (lambda value: value)
     passed = 0
     for number, (description, args) in enumerate(cases, start=1):
@@ -125,37 +125,75 @@ def _run_checks(name, fn, verbose=True, reference=None, cases=None, convert=None
     return passed == len(cases)
 
 
-def _make_checker(name):
-    def checker(fn, verbose=True):
-        return _run_checks(name, fn, verbose)
+def make_checker(name, module, cases, convert=None, rtol=RTOL, atol=ATOL, fn_note=""):
+    """Build ``check_<name>``, which checks a learner's ``name`` against ``<module>.<name>``.
 
+    Every checker of the course is made here, so that they all print and compare alike.
+
+    Parameters
+    ----------
+    name : str
+        Name of the function the learner writes, e.g. ``"conv_forward"``.
+    module : str
+        Dotted name of the module that holds the reference implementation. It is imported
+        when the checker first runs, so that TensorFlow is loaded only by the checkers that
+        need it.
+    cases : callable
+        Called with no arguments when the checker runs; returns a list of
+        ``(description, args)`` pairs, ``args`` a tuple passed to both functions.
+    convert : callable, optional
+        Applied to both results before :func:`compare` (e.g. tensors to numpy arrays).
+    rtol, atol : float
+        Tolerances of :func:`compare`.
+    fn_note : str, optional
+        A sentence added to the description of ``fn`` in the checker's docstring.
+
+    Returns
+    -------
+    callable
+        ``check_<name>(fn, verbose=True) -> bool``.
+    """
+    def checker(fn, verbose=True):
+        import importlib
+
+        reference = getattr(importlib.import_module(module), name)
+        return _run_checks(name, fn, verbose, reference=reference, cases=cases(), convert=convert,
+                           rtol=rtol, atol=atol)
+
+    tolerance = "" if (rtol, atol) == (RTOL, ATOL) else f" (``rtol={rtol:g}, atol={atol:g}``)"
+    fn_text = textwrap.fill(f"Your function, with the signature of :func:`{module}.{name}`. {fn_note}".strip(),
+                            width=96, initial_indent=" " * 8, subsequent_indent=" " * 8).lstrip()
     checker.__name__ = checker.__qualname__ = f"check_{name}"
-    checker.__doc__ = f"""Check a learner's ``{name}`` against :func:`course_utils.conv.{name}`.
+    checker.__doc__ = f"""Check a learner's ``{name}`` against :func:`{module}.{name}`.
 
     Parameters
     ----------
     fn : callable
-        Your function, with the signature of :func:`course_utils.conv.{name}`.
+        {fn_text}
     verbose : bool, default True
         Print one line per case; otherwise only the failing cases and the summary line.
 
     Returns
     -------
     bool
-        True when every case matched.
+        True when every case matched{tolerance}.
     """
     return checker
 
 
-check_zero_pad = _make_checker("zero_pad")
-check_conv_single_step = _make_checker("conv_single_step")
-check_conv_forward = _make_checker("conv_forward")
-check_conv_backward = _make_checker("conv_backward")
-check_create_mask_from_window = _make_checker("create_mask_from_window")
-check_distribute_value = _make_checker("distribute_value")
-check_pool_forward = _make_checker("pool_forward")
-check_pool_backward = _make_checker("pool_backward")
-check_conv3d_forward = _make_checker("conv3d_forward")
+def _layer_checker(name):
+    return make_checker(name, "course_utils.conv", _cases.CASES[name])
+
+
+check_zero_pad = _layer_checker("zero_pad")
+check_conv_single_step = _layer_checker("conv_single_step")
+check_conv_forward = _layer_checker("conv_forward")
+check_conv_backward = _layer_checker("conv_backward")
+check_create_mask_from_window = _layer_checker("create_mask_from_window")
+check_distribute_value = _layer_checker("distribute_value")
+check_pool_forward = _layer_checker("pool_forward")
+check_pool_backward = _layer_checker("pool_backward")
+check_conv3d_forward = _layer_checker("conv3d_forward")
 
 
 # --- Section 3: the YOLO post-processing (reference: course_utils.yolo) -----------------------
@@ -167,36 +205,19 @@ def _as_numpy(value):
     return value.numpy() if hasattr(value, "numpy") else value
 
 
-def _make_yolo_checker(name):
-    def checker(fn, verbose=True):
-        from course_utils import _yolo_cases, yolo  # TensorFlow is imported only when needed
+def _yolo_checker(name):
+    def cases():
+        from course_utils import _yolo_cases  # imports TensorFlow, so only when a check runs
 
-        return _run_checks(name, fn, verbose, reference=getattr(yolo, name), cases=_yolo_cases.CASES[name](),
-                           convert=_as_numpy)
+        return _yolo_cases.CASES[name]()
 
-    checker.__name__ = checker.__qualname__ = f"check_{name}"
-    checker.__doc__ = f"""Check a learner's ``{name}`` against :func:`course_utils.yolo.{name}`.
-
-    Tensors in the result are compared as numpy arrays (shape, dtype, values).
-
-    Parameters
-    ----------
-    fn : callable
-        Your function, with the signature of :func:`course_utils.yolo.{name}`.
-    verbose : bool, default True
-        Print one line per case; otherwise only the failing cases and the summary line.
-
-    Returns
-    -------
-    bool
-        True when every case matched.
-    """
-    return checker
+    return make_checker(name, "course_utils.yolo", cases, convert=_as_numpy,
+                        fn_note="Tensors in its result are compared as numpy arrays (shape, dtype, values).")
 
 
 YOLO_CHECKERS = ["check_iou", "check_yolo_filter_boxes", "check_yolo_non_max_suppression", "check_yolo_eval"]
 __all__ += YOLO_CHECKERS
-check_iou = _make_yolo_checker("iou")
-check_yolo_filter_boxes = _make_yolo_checker("yolo_filter_boxes")
-check_yolo_non_max_suppression = _make_yolo_checker("yolo_non_max_suppression")
-check_yolo_eval = _make_yolo_checker("yolo_eval")
+check_iou = _yolo_checker("iou")
+check_yolo_filter_boxes = _yolo_checker("yolo_filter_boxes")
+check_yolo_non_max_suppression = _yolo_checker("yolo_non_max_suppression")
+check_yolo_eval = _yolo_checker("yolo_eval")

@@ -107,26 +107,7 @@ def _converter(name):
 
 
 def _make_checker(name):
-    def checker(fn, verbose=True):
-        return checks._run_checks(name, fn, verbose, reference=getattr(face, name), cases=CASES[name](),
-                                  convert=_converter(name), rtol=RTOL, atol=1e-6)
-
-    checker.__name__ = checker.__qualname__ = f"check_{name}"
-    checker.__doc__ = f"""Check a learner's ``{name}`` against :func:`course_utils.face.{name}`.
-
-    Parameters
-    ----------
-    fn : callable
-        Your function, with the signature of :func:`course_utils.face.{name}`.
-    verbose : bool, default True
-        Print one line per case; otherwise only the failing cases and the summary line.
-
-    Returns
-    -------
-    bool
-        True when every case matched (relative tolerance 1e-5).
-    """
-    return checker
+    return checks.make_checker(name, "course_utils.face", CASES[name], convert=_converter(name), rtol=RTOL, atol=1e-6)
 
 
 check_triplet_loss = _make_checker("triplet_loss")

@@ -63,30 +63,14 @@ def _to_numpy(value):
     return value
 
 
+_FN_NOTE = ("It receives float32 numpy arrays (arguments passed by position) and must return the block's "
+            "output, an eager tensor or a numpy array. Give every kernel ``initializer(seed=0)`` and pass "
+            "``training`` to BatchNormalization, as the reference does.")
+
+
 def _make_checker(name):
-    def checker(fn, verbose=True):
-        return checks._run_checks(name, fn, verbose, reference=getattr(resnet, name), cases=CASES[name](),
-                                  convert=_to_numpy, rtol=RTOL, atol=ATOL)
-
-    checker.__name__ = checker.__qualname__ = f"check_{name}"
-    checker.__doc__ = f"""Check a learner's ``{name}`` against :func:`course_utils.resnet.{name}`.
-
-    Parameters
-    ----------
-    fn : callable
-        Your block, with the signature of :func:`course_utils.resnet.{name}` (arguments passed
-        by position); it receives float32 numpy arrays and must return the block's output
-        (an eager tensor or a numpy array). Give every kernel ``initializer(seed=0)`` and pass
-        ``training`` to BatchNormalization, as the reference does.
-    verbose : bool, default True
-        Print one line per case; otherwise only the failing cases and the summary line.
-
-    Returns
-    -------
-    bool
-        True when every case matched (``rtol=1e-4, atol=1e-5``).
-    """
-    return checker
+    return checks.make_checker(name, "course_utils.resnet", CASES[name], convert=_to_numpy, rtol=RTOL, atol=ATOL,
+                               fn_note=_FN_NOTE)
 
 
 check_identity_block = _make_checker("identity_block")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import tensorflow as tf
 
-from course_utils import checks, style
+from course_utils import checks
 
 __all__ = ["check_compute_content_cost", "check_gram_matrix", "check_compute_layer_style_cost",
            "check_compute_style_cost", "CASES"]
@@ -67,27 +67,8 @@ def _to_numpy(value):
 
 
 def _make_checker(name):
-    def checker(fn, verbose=True):
-        return checks._run_checks(name, fn, verbose, reference=getattr(style, name), cases=CASES[name](),
-                                  convert=_to_numpy, rtol=RTOL)
-
-    checker.__name__ = checker.__qualname__ = f"check_{name}"
-    checker.__doc__ = f"""Check a learner's ``{name}`` against :func:`course_utils.style.{name}`.
-
-    Parameters
-    ----------
-    fn : callable
-        Your function, with the signature of :func:`course_utils.style.{name}`; it receives
-        float32 TensorFlow tensors.
-    verbose : bool, default True
-        Print one line per case; otherwise only the summary line.
-
-    Returns
-    -------
-    bool
-        True when every case matched (relative tolerance 1e-5).
-    """
-    return checker
+    return checks.make_checker(name, "course_utils.style", CASES[name], convert=_to_numpy, rtol=RTOL,
+                               fn_note="It receives float32 TensorFlow tensors.")
 
 
 check_compute_content_cost = _make_checker("compute_content_cost")

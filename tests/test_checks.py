@@ -86,3 +86,17 @@ def test_checker_does_not_let_a_function_spoil_the_inputs(capsys):
 def test_fn_must_be_callable():
     with pytest.raises(TypeError, match="fn must be the function you wrote for zero_pad"):
         checks.check_zero_pad(np.zeros(3))
+
+
+def test_make_checker_checks_any_function_against_its_reference(capsys):
+    cases = [("a vector", (np.array([4.0, 9.0]),)), ("a matrix", (np.array([[1.0, 16.0]]),))]
+    check_sqrt = checks.make_checker("sqrt", "numpy", lambda: cases, rtol=1e-3)
+    assert check_sqrt.__name__ == "check_sqrt"
+    assert ":func:`numpy.sqrt`" in check_sqrt.__doc__ and "rtol=0.001" in check_sqrt.__doc__
+    assert check_sqrt(np.sqrt, verbose=False) is True
+    assert capsys.readouterr().out == "sqrt: 2 of 2 cases passed - well done.\n"
+    assert check_sqrt(lambda x: x / 2, verbose=False) is False
+    out = capsys.readouterr().out
+    assert "FAIL case 1 (a vector): result[1] is 4.5; expected 3 (1 of 2 entries differ)" in out
+    assert "FAIL case 2 (a matrix): result[0, 0] is 0.5; expected 1 (2 of 2 entries differ)" in out
+    assert out.endswith("sqrt: 0 of 2 cases passed.\n")
