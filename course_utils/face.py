@@ -315,12 +315,17 @@ def face_encoder(input_shape=(face_data.IMAGE_SIZE, face_data.IMAGE_SIZE, 3), em
     return keras.Model(inputs, outputs, name="face_encoder")
 
 
-def _squared_distances(embeddings):
+def _distances_and_same_person(labels, embeddings):
+    """Squared L2 distances between all photos of a batch, shape (m, m), and the (m, m)
+    boolean matrix that is True where two photos show the same person (the diagonal too)."""
     import tensorflow as tf
 
+    labels = tf.reshape(labels, (-1,))
     dot = tf.matmul(embeddings, embeddings, transpose_b=True)
     norms = tf.linalg.diag_part(dot)
-    return tf.maximum(norms[:, None] - 2.0 * dot + norms[None, :], 0.0)
+    # |a - b|^2 = |a|^2 - 2 a.b + |b|^2; rounding can make it slightly negative.
+    distances = tf.maximum(norms[:, None] - 2.0 * dot + norms[None, :], 0.0)
+    return distances, tf.equal(labels[:, None], labels[None, :])
 
 
 def batch_hard_triplet_loss(labels, embeddings, alpha=0.2):
@@ -343,9 +348,7 @@ def batch_hard_triplet_loss(labels, embeddings, alpha=0.2):
     """
     import tensorflow as tf
 
-    labels = tf.reshape(labels, (-1,))
-    dist = _squared_distances(embeddings)
-    same = tf.equal(labels[:, None], labels[None, :])
+    dist, same = _distances_and_same_person(labels, embeddings)
     hardest_positive = tf.reduce_max(tf.where(same, dist, 0.0), axis=1)
     hardest_negative = tf.reduce_min(tf.where(same, dist + 1e9, dist), axis=1)
     return tf.reduce_mean(tf.maximum(hardest_positive - hardest_negative + alpha, 0.0))
@@ -371,10 +374,8 @@ def batch_all_triplet_loss(labels, embeddings, alpha=0.2):
     """
     import tensorflow as tf
 
-    labels = tf.reshape(labels, (-1,))
-    dist = _squared_distances(embeddings)
-    same = tf.equal(labels[:, None], labels[None, :])
-    positive = tf.logical_and(same, tf.logical_not(tf.eye(tf.shape(labels)[0], dtype=tf.bool)))
+    dist, same = _distances_and_same_person(labels, embeddings)
+    positive = tf.logical_and(same, tf.logical_not(tf.eye(tf.shape(same)[0], dtype=tf.bool)))
     valid = tf.logical_and(positive[:, :, None], tf.logical_not(same)[:, None, :])
     losses = tf.maximum(dist[:, :, None] - dist[:, None, :] + alpha, 0.0) * tf.cast(valid, dist.dtype)
     active = tf.reduce_sum(tf.cast(losses > 1e-12, dist.dtype))

@@ -202,10 +202,12 @@ def style_image(name="brush_strokes", size=128, palette=None, seed=0):
     raise ValueError(f"name must be one of {list(STYLE_NAMES + CONTENT_PHOTOS)}; got {name!r}")
 
 
-def _palette(palette):
+def _painting_start(size, palette, seed):
+    """The checked size, the palette's colours (float RGB rows) and the random generator."""
     if palette not in PALETTES:
         raise ValueError(f"palette must be one of {list(PALETTES)}; got {palette!r}")
-    return np.array(PALETTES[palette], dtype=np.float64)
+    size = _validate.integer(size, "size", minimum=8)
+    return size, np.array(PALETTES[palette], dtype=np.float64), np.random.default_rng(seed)
 
 
 def brush_strokes(size=128, palette="starry", seed=0):
@@ -227,9 +229,7 @@ def brush_strokes(size=128, palette="starry", seed=0):
     """
     from PIL import Image, ImageDraw
 
-    size = _validate.integer(size, "size", minimum=8)
-    colours = _palette(palette)
-    rng = np.random.default_rng(seed)
+    size, colours, rng = _painting_start(size, palette, seed)
     big = 2 * size
     canvas = Image.new("RGB", (big, big), tuple(int(c) for c in colours[0]))
     draw = ImageDraw.Draw(canvas)
@@ -264,19 +264,24 @@ def brush_strokes(size=128, palette="starry", seed=0):
 def mosaic(size=128, palette="sunset", seed=0):
     """A mosaic of irregular tiles (a Voronoi diagram) with dark joints.
 
+    Each pixel takes the colour of its nearest tile centre; where the two nearest centres are
+    almost equally far, the pixel is blended towards the palette's last (darkest) colour,
+    which draws the joints.
+
     Parameters
     ----------
     size : int, default 128
+        Side of the square picture in pixels (at least 8).
     palette : str, default "sunset"
+        A key of :data:`PALETTES`; its last colour is used for the joints.
     seed : int, default 0
+        Seed of the tile centres and colours.
 
     Returns
     -------
     ndarray, shape (1, size, size, 3), float32 in [0, 1]
     """
-    size = _validate.integer(size, "size", minimum=8)
-    colours = _palette(palette)
-    rng = np.random.default_rng(seed)
+    size, colours, rng = _painting_start(size, palette, seed)
     n_tiles = max(4, (size // 9) ** 2)
     centres = rng.uniform(0, size, (n_tiles, 2))
     tile_colours = colours[rng.integers(len(colours) - 1, size=n_tiles)] + rng.normal(0, 15, (n_tiles, 3))
