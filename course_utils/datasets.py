@@ -259,10 +259,9 @@ def load_happy(path=None):
 
     Raises
     ------
-    FileNotFoundError
-        A file is missing (the message says how to regenerate it).
-    ValueError
-        A file is corrupt, has other keys or shapes, or does not match its checksum.
+    FileNotFoundError, ValueError
+        As :func:`load_signs`: a file is missing, corrupt or altered; the message names the
+        file and says how to regenerate it.
     """
     return _load("happy", path)
 

@@ -364,13 +364,14 @@ def batch_all_triplet_loss(labels, embeddings, alpha=0.2):
 
     Parameters
     ----------
-    labels : tensor of int, shape (m,)
-    embeddings : tensor, shape (m, d)
-    alpha : float, default 0.2
+    labels, embeddings, alpha
+        As :func:`batch_hard_triplet_loss`: identities of shape (m,), encodings of shape
+        (m, d), the margin (default 0.2).
 
     Returns
     -------
     tf.Tensor, scalar
+        0 when no triplet of the batch violates the margin.
     """
     import tensorflow as tf
 
