@@ -9,8 +9,8 @@ The shipped weights came from two runs (about 22 + 10 minutes on 2 busy CPU core
 
     python tools/train_face_encoder.py --steps 200 --out /tmp/try.weights.h5   # a quick try
 
-The training photos are cached in /tmp/face_train_<people>x<photos>.npz (generating them takes
-minutes).
+The training photos are cached in face_train_<people>x<photos>.npz in ``--cache-dir`` (default:
+the system's temporary folder), since generating them takes minutes.
 
 Training people: synthetic identities 0 .. n-1 of the "train" split, ``--photos`` photos each.
 Validation people (choose the threshold, keep the best weights): "test"-split identities
@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -49,12 +50,14 @@ def main(argv=None):
     parser.add_argument("--mining", choices=["batch_all", "batch_hard"], default="batch_all")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=face.WEIGHTS)
+    parser.add_argument("--cache-dir", type=Path, default=Path(tempfile.gettempdir()),
+                        help="where the generated training photos are cached")
     parser.add_argument("--init", type=Path, default=None,
                         help="continue from these weights (the shipped encoder: a first run, then --init with it)")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
-    cache = Path(f"/tmp/face_train_{args.identities}x{args.photos}.npz")  # regenerating takes minutes
+    cache = args.cache_dir / f"face_train_{args.identities}x{args.photos}.npz"
     if cache.exists():
         with np.load(cache) as saved:
             images, labels = saved["images"], saved["labels"]

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Train the small residual network of notebook 2.6 on SIGNS and ship its weights.
 
-    PYTHONPATH=$PWD python tools/train_resnet_signs.py            # writes data/resnet/
-    PYTHONPATH=$PWD python tools/train_resnet_signs.py --epochs 5 --out /tmp/try
+    python tools/train_resnet_signs.py            # writes data/resnet/
+    python tools/train_resnet_signs.py --epochs 5 --out /tmp/try
 
 The network is :func:`course_utils.resnet.small_resnet` (built from ``convolutional_block``
 and ``identity_block``); training is seeded, with Adam, mild augmentation (random shifts and
@@ -26,6 +26,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 WEIGHTS = "small_resnet_signs.weights.h5"
 METADATA = "small_resnet_signs.json"
 
@@ -90,7 +91,7 @@ def main(argv=None) -> int:
                 "seed": args.seed, "train_accuracy": round(float(train_accuracy), 4),
                 "test_accuracy": round(float(test_accuracy), 4), "training_seconds": round(seconds),
                 "signs_sha256": signs_digest(),
-                "command": " ".join(["PYTHONPATH=$PWD python tools/train_resnet_signs.py", *(argv or sys.argv[1:])])}
+                "command": " ".join(["python tools/train_resnet_signs.py", *(argv or sys.argv[1:])])}
     (args.out / METADATA).write_text(json.dumps(metadata, indent=1) + "\n")
     print(json.dumps(metadata))
     return 0
