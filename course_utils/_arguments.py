@@ -63,15 +63,17 @@ def conv(A_prev, W, b, hparameters, dims: int = 2) -> ConvArgs:
     return ConvArgs(A_prev, W, b, f, hp["stride"], hp["pad"], (A_prev.shape[0], *spatial, n_C))
 
 
-def conv_cache(dZ, cache, dims: int = 2) -> tuple[np.ndarray, ConvArgs]:
-    """Check ``conv_backward``'s arguments: the cache of ``conv_forward`` and a matching ``dZ``."""
+def conv_cache(dZ, cache, dims: int = 2) -> tuple[np.ndarray, ConvArgs, np.dtype]:
+    """Check ``conv_backward``'s arguments: the cache of ``conv_forward`` and a matching ``dZ``.
+
+    Also returns the dtype the gradients take (float64 unless every input is float32)."""
     if not isinstance(cache, tuple) or len(cache) != 4:
         raise TypeError("cache must be the tuple (A_prev, W, b, hparameters) returned by "
                         f"conv_forward; got {_describe(cache)}")
     args = conv(*cache, dims=dims)
     dZ = _validate.as_numeric_array(dZ, "dZ", dims + 2, _layout("m", dims, suffix=""))
     _validate.same_shape(dZ, args.out_shape, "dZ", "the shape of conv_forward's output Z")
-    return dZ, args
+    return dZ, args, _validate.result_dtype(args.A_prev, args.W, args.b, dZ)
 
 
 def pool(A_prev, hparameters, mode) -> PoolArgs:

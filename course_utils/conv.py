@@ -160,10 +160,9 @@ def conv_backward(dZ, cache):
     dW : ndarray, shape (f, f, n_C_prev, n_C)
     db : ndarray, shape (1, 1, 1, n_C)
     """
-    dZ, args = _arguments.conv_cache(dZ, cache)
+    dZ, args, dtype = _arguments.conv_cache(dZ, cache)
     A_prev, W, f, stride, pad = args.A_prev, args.W, args.f, args.stride, args.pad
     m, n_H, n_W, n_C = args.out_shape
-    dtype = _validate.result_dtype(A_prev, W, args.b, dZ)
 
     A_prev_pad = zero_pad(A_prev, pad).astype(dtype)
     dA_prev_pad = np.zeros(A_prev_pad.shape, dtype=dtype)

@@ -151,9 +151,8 @@ def conv_backward(dZ, cache):
     dW : ndarray, shape (f, f, n_C_prev, n_C)
     db : ndarray, shape (1, 1, 1, n_C)
     """
-    dZ, args = _arguments.conv_cache(dZ, cache)
+    dZ, args, dtype = _arguments.conv_cache(dZ, cache)
     A_prev, W, f, stride, pad = args.A_prev, args.W, args.f, args.stride, args.pad
-    dtype = _validate.result_dtype(A_prev, W, args.b, dZ)
     m, n_H, n_W, n_C = args.out_shape
     n_H_prev, n_W_prev, n_C_prev = A_prev.shape[1:]
     dZ = dZ.astype(dtype, copy=False)
