@@ -288,39 +288,68 @@ def small_convnet(input_shape=(64, 64, 3), classes=6, seed=0, batch_norm=False):
     return keras.Model(inputs, outputs, name="small_convnet")
 
 
-def transfer_model(pretrained, classes, freeze=True, seed=0):
-    """A new network that reuses ``pretrained``'s feature extractor with a new softmax head.
+def transfer_model(pretrained, classes, freeze=True, seed=0, feature_layer=None):
+    """A new network that reuses ``pretrained``'s feature extractor with a new head.
 
     Parameters
     ----------
     pretrained : keras.Model
-        Built by :func:`small_convnet` (it has a sub-model named ``"features"``).
+        A trained network. By default its sub-model named ``"features"`` is reused (as built
+        by :func:`small_convnet`); with ``feature_layer``, everything from its input up to
+        that layer, e.g. the global pooling layer of :func:`course_utils.resnet.small_resnet`
+        or of the face encoder.
     classes : int
         Classes of the new task; 2 gives a single sigmoid unit (binary cross-entropy).
     freeze : bool, default True
         Keep the reused weights fixed (train only the head). BatchNormalization of a frozen
         extractor runs in inference mode.
     seed : int, default 0
+        Seed of the new head's initial weights.
+    feature_layer : str, optional
+        Name of the layer of ``pretrained`` whose output becomes the features, of shape
+        ``(m, d)`` (flatten or pool first).
 
     Returns
     -------
     keras.Model
-        The extractor's weights are shared with ``pretrained``'s; copy the model first to keep it.
+        Input as ``pretrained``'s, output ``(m, 1)`` for ``classes=2``, else ``(m, classes)``.
+        The extractor's weights are shared with ``pretrained``'s; copy the model first to
+        keep it.
     """
     if not isinstance(pretrained, keras.Model):
         raise TypeError(f"pretrained must be a keras.Model; got {type(pretrained).__name__}")
-    try:
-        features = pretrained.get_layer("features")
-    except ValueError:
-        raise ValueError("pretrained has no 'features' sub-model: build it with small_convnet") from None
     classes = _validate.integer(classes, "classes", minimum=2)
-    features.trainable = not freeze
+    features = _feature_extractor(pretrained, feature_layer)
+    # Layer by layer: a new wrapper model is already "trainable", so setting the flag on it
+    # alone would not undo an earlier freeze of the layers it shares with ``pretrained``.
+    for layer in [features, *features.layers]:
+        layer.trainable = not freeze
     inputs = keras.Input(features.input_shape[1:])
     X = features(inputs, training=False if freeze else None)
     units, activation = (1, "sigmoid") if classes == 2 else (classes, "softmax")
     head = layers.Dense(units, activation=activation, name="new_head",
                         kernel_initializer=keras.initializers.GlorotUniform(seed=seed))
     return keras.Model(inputs, head(X), name="transfer")
+
+
+def _feature_extractor(pretrained, feature_layer):
+    if feature_layer is None:
+        try:
+            return pretrained.get_layer("features")
+        except ValueError:
+            raise ValueError(f"pretrained ({pretrained.name!r}) has no 'features' sub-model: build it with "
+                             "small_convnet, or name the layer to reuse with feature_layer") from None
+    if not isinstance(feature_layer, str):
+        raise TypeError(f"feature_layer must be a layer name (str) or None; got {type(feature_layer).__name__}")
+    names = [layer.name for layer in pretrained.layers]
+    if feature_layer not in names:
+        raise ValueError(f"feature_layer must name a layer of {pretrained.name!r}; got {feature_layer!r} "
+                         f"(its last layers: {names[-4:]})")
+    output = pretrained.get_layer(feature_layer).output
+    if len(output.shape) != 2:
+        raise ValueError(f"feature_layer must give features of shape (m, d); {feature_layer!r} gives "
+                         f"{tuple(output.shape)}: pool or flatten first")
+    return keras.Model(pretrained.input, output, name="features")
 
 
 def crop_boxes(image_size, crop_size, n_crops=5):

@@ -99,8 +99,30 @@ def test_transfer_model_reuses_and_freezes_the_features(keras):
     assert [w.shape for w in frozen.trainable_weights] == [(64, 1), (1,)]
     assert frozen.get_layer("features") is base.get_layer("features")
     assert deep_nets.transfer_model(deep_nets.small_convnet((16, 16, 3)), 4, freeze=False).output_shape == (None, 4)
-    with pytest.raises(ValueError, match="features"):
+    with pytest.raises(ValueError, match="no 'features' sub-model.*feature_layer"):
         deep_nets.transfer_model(deep_nets.deep_stack((16, 16, 3), 2), 2)
+
+
+def test_transfer_model_reuses_any_named_layer(keras):
+    from course_utils import resnet
+
+    base = resnet.small_resnet((32, 32, 3), 6)
+    pooling = next(layer.name for layer in base.layers if isinstance(layer, keras.layers.GlobalAveragePooling2D))
+    frozen = deep_nets.transfer_model(base, 2, feature_layer=pooling)
+    assert frozen.output_shape == (None, 1)
+    assert [w.shape for w in frozen.trainable_weights] == [(base.layers[-2].output.shape[-1], 1), (1,)]
+    x = np.random.default_rng(0).random((2, 32, 32, 3)).astype("float32")
+    features = frozen.get_layer("features")
+    np.testing.assert_allclose(features(x, training=False), keras.Model(base.input, base.layers[-2].output)(x),
+                               rtol=1e-6)
+    tuned = deep_nets.transfer_model(base, 3, freeze=False, feature_layer=pooling)
+    assert tuned.output_shape == (None, 3) and len(tuned.trainable_weights) > 2
+    with pytest.raises(ValueError, match="feature_layer must name a layer of 'small_resnet'; got 'nope'"):
+        deep_nets.transfer_model(base, 2, feature_layer="nope")
+    with pytest.raises(ValueError, match=r"shape \(m, d\).*pool or flatten"):
+        deep_nets.transfer_model(base, 2, feature_layer=base.layers[-3].name)
+    with pytest.raises(TypeError, match="feature_layer must be a layer name"):
+        deep_nets.transfer_model(base, 2, feature_layer=3)
 
 
 def test_crops_and_multi_crop_predict(keras):
