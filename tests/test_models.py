@@ -39,6 +39,8 @@ def test_convolutional_model_architecture(tf):
         ("Dense", (6,), 64 * 6 + 6),
     ]
     assert model.count_params() == 1310
+    convolutions = [layer for layer in model.layers if type(layer).__name__ == "Conv2D"]
+    assert [type(layer.kernel_initializer).__name__ for layer in convolutions] == ["HeUniform", "HeUniform"]
     assert models.fully_connected_model((64, 64, 3)).count_params() == 393_446
 
 
