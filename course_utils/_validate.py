@@ -69,6 +69,13 @@ def integer(value, name: str, minimum: int | None = None) -> int:
     return value
 
 
+def image_shape(value, name: str = "input_shape") -> tuple[int, int, int]:
+    """Return an image shape ``(n_H, n_W, n_C)`` (no batch axis) as a tuple of positive ints."""
+    if not isinstance(value, (tuple, list)) or len(value) != 3:
+        raise ValueError(f"{name} must be a tuple (n_H, n_W, n_C); got {value!r}")
+    return tuple(integer(n, f"{name}[{i}]", minimum=1) for i, n in enumerate(value))
+
+
 def hyperparameters(hparameters, keys: dict[str, int], name: str = "hparameters") -> dict[str, int]:
     """Validate a hyper-parameter dictionary.
 

@@ -21,12 +21,11 @@ from pathlib import Path
 
 import numpy as np
 
-from course_utils import _validate
+from course_utils import _validate, paths
 
 __all__ = ["load_signs", "load_happy", "convert_to_one_hot", "make_signs", "make_happy",
-           "write_h5", "regenerate", "DATA_DIR"]
+           "write_h5", "regenerate"]
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 REGENERATE = "python -m course_utils.datasets --regenerate"
 
 # name: (generator, classes, n_train, n_test, seed)
@@ -85,12 +84,12 @@ def make_signs(n: int, seed: int = 1, split: int = 0) -> tuple[np.ndarray, np.nd
     Y : numpy.ndarray
         int64 labels (number of raised fingers), shape ``(n,)``.
     """
-    from course_utils import _hands
+    from course_utils.synthetic import signs
 
     n = _validate.integer(n, "n", minimum=0)
     seed, split = _validate.integer(seed, "seed", 0), _validate.integer(split, "split", 0)
     labels = _balanced_labels(n, 6, seed, split)
-    return _generate(_hands.draw_hand, labels, seed, split), labels
+    return _generate(signs.draw_hand, labels, seed, split), labels
 
 
 def make_happy(n: int, seed: int = 2, split: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -116,12 +115,12 @@ def make_happy(n: int, seed: int = 2, split: int = 0) -> tuple[np.ndarray, np.nd
     Y : numpy.ndarray
         int64 labels (1 = smiling), shape ``(n,)``.
     """
-    from course_utils import _faces
+    from course_utils.synthetic import happy
 
     n = _validate.integer(n, "n", minimum=0)
     seed, split = _validate.integer(seed, "seed", 0), _validate.integer(split, "split", 0)
     labels = _balanced_labels(n, 2, seed, split)
-    return _generate(lambda rng, label: _faces.draw_face(rng, bool(label)), labels, seed, split), labels
+    return _generate(lambda rng, label: happy.draw_face(rng, bool(label)), labels, seed, split), labels
 
 
 def write_h5(filename, X: np.ndarray, Y: np.ndarray, classes: np.ndarray, split: str) -> None:
@@ -195,7 +194,7 @@ def _read_split(filename: Path, split: str, verify: bool):
 
 def _load(name: str, path):
     if path is None:
-        folder, verify = DATA_DIR, True
+        folder, verify = paths.DATA_DIR, True
     else:
         if not isinstance(path, (str, os.PathLike)):
             raise TypeError(f"path must be a folder name (str or pathlib.Path) or None; got {type(path).__name__}")
@@ -308,7 +307,7 @@ def regenerate(directory=None) -> dict[str, str]:
     dict of str to str
         File name to SHA-256 of its arrays (the values of :data:`CHECKSUMS`).
     """
-    folder = DATA_DIR if directory is None else Path(directory)
+    folder = paths.DATA_DIR if directory is None else Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     sums = {}
     for name, (generator, classes, n_train, n_test, seed) in _DATASETS.items():
@@ -326,7 +325,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if not args.regenerate:
         load_signs(), load_happy()
-        print(f"data files in {DATA_DIR} match their checksums")
+        print(f"data files in {paths.DATA_DIR} match their checksums")
         return 0
     sums = regenerate(args.out)
     status = 0

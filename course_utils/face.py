@@ -27,17 +27,16 @@ from pathlib import Path
 
 import numpy as np
 
-from course_utils import _validate, face_data
+from course_utils import _validate, image_io, paths
+from course_utils.synthetic import identities
 
 __all__ = ["triplet_loss", "img_to_encoding", "verify", "who_is_it", "face_encoder", "encode",
            "pixel_encodings", "batch_hard_triplet_loss", "batch_all_triplet_loss", "semi_hard_triplets",
            "train_encoder", "load_encoder", "save_encoder", "pairwise_distances", "verification_pairs", "roc_curve",
            "roc_auc", "verification_accuracy", "best_threshold", "one_shot_accuracy",
-           "one_shot_trials", "evaluate", "build_database", "WEIGHTS", "METRICS"]
+           "one_shot_trials", "evaluate", "build_database"]
 
 EMBEDDING_SIZE = 128
-WEIGHTS = Path(__file__).resolve().parent.parent / "data" / "face" / "encoder.weights.h5"
-METRICS = WEIGHTS.with_name("encoder_metrics.json")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -51,9 +50,10 @@ def triplet_loss(y_true, y_pred, alpha=0.2):
     ----------
     y_true : ignored
         Present because Keras passes labels to every loss; the triplet loss needs none.
-    y_pred : sequence of three tensors, each of shape (m, d)
+    y_pred : sequence of three tensors, each of shape (m, d) or (d,)
         Encodings of the anchors, positives (same person as the anchor) and negatives
-        (another person).
+        (another person); a single triplet may be given as three ``(d,)`` vectors, as in the
+        course's own tests.
     alpha : float, default 0.2
         Margin: how much closer the positive must be than the negative before a triplet
         stops contributing.
@@ -61,7 +61,7 @@ def triplet_loss(y_true, y_pred, alpha=0.2):
     Returns
     -------
     tf.Tensor, scalar
-        The loss summed (not averaged) over the ``m`` triplets.
+        The loss summed (not averaged) over the ``m`` triplets (one triplet for ``(d,)`` inputs).
     """
     import tensorflow as tf
 
@@ -69,11 +69,11 @@ def triplet_loss(y_true, y_pred, alpha=0.2):
         got = f"a {type(y_pred).__name__} of {len(y_pred)} items" if isinstance(y_pred, (list, tuple)) \
             else type(y_pred).__name__
         raise TypeError(f"y_pred must be a list or tuple (anchor, positive, negative) of three "
-                        f"(m, d) encodings; got {got}")
+                        f"(m, d) or (d,) encodings; got {got}")
     anchor, positive, negative = (tf.convert_to_tensor(t, dtype_hint=tf.float32) for t in y_pred)
     shapes = [tuple(t.shape) for t in (anchor, positive, negative)]
-    if len(shapes[0]) != 2 or len(set(shapes)) != 1:
-        raise ValueError(f"anchor, positive and negative must be 2-D (m, d) with equal shapes; got {shapes}")
+    if len(shapes[0]) not in (1, 2) or len(set(shapes)) != 1:
+        raise ValueError(f"anchor, positive and negative must be (m, d) or (d,) with equal shapes; got {shapes}")
     positive = tf.cast(positive, anchor.dtype)
     negative = tf.cast(negative, anchor.dtype)
     pos_dist = tf.reduce_sum(tf.square(anchor - positive), axis=-1)
@@ -106,18 +106,6 @@ def _as_images(images, model, name="image"):
                              f"{array.min():.4g} to {array.max():.4g} (pass uint8 for 0..255)")
         return array.astype(np.float32)
     raise TypeError(f"{name} must have dtype uint8 (0..255) or float (0..1); got {array.dtype}")
-
-
-def _load_image(path, model):
-    from PIL import Image
-
-    expected = _model_image_shape(model)
-    try:
-        with Image.open(path) as picture:
-            picture = picture.convert("RGB").resize(expected[1::-1], Image.BILINEAR)
-            return np.asarray(picture, np.uint8)
-    except (FileNotFoundError, OSError) as exc:
-        raise ValueError(f"image path {str(path)!r} could not be read as an image: {exc}") from None
 
 
 def encode(images, model, batch_size=256):
@@ -161,7 +149,7 @@ def img_to_encoding(image, model):
     numpy.ndarray of float32, shape (1, d)
     """
     if isinstance(image, (str, Path)):
-        image = _load_image(image, model)
+        image = image_io.load_image(image, size=_model_image_shape(model)[:2])[0]
     else:
         array = _validate.as_numeric_array(image, "image")
         if array.ndim != 3:
@@ -270,7 +258,7 @@ def build_database(images, names, model):
 # The encoder and its training
 # ---------------------------------------------------------------------------------------------
 
-def face_encoder(input_shape=(face_data.IMAGE_SIZE, face_data.IMAGE_SIZE, 3), embedding_size=EMBEDDING_SIZE,
+def face_encoder(input_shape=(identities.IMAGE_SIZE, identities.IMAGE_SIZE, 3), embedding_size=EMBEDDING_SIZE,
                  widths=(32, 64, 128, 256), seed=0):
     """A small ResNet that maps a face to an L2-normalised encoding.
 
@@ -508,17 +496,33 @@ def train_encoder(images, labels, model=None, steps=1000, identities_per_batch=1
     return model, history
 
 
-def save_encoder(model, path=WEIGHTS, metrics=None):
-    """Write the encoder's weights (and, if given, its metrics as JSON next to them)."""
-    path = Path(path)
+def save_encoder(model, path=None, metrics=None):
+    """Write the encoder's weights (and, if given, its metrics as JSON next to them).
+
+    Parameters
+    ----------
+    model : keras.Model
+        An encoder built by :func:`face_encoder`.
+    path : str or path-like, optional
+        Default :data:`course_utils.paths.FACE_ENCODER_WEIGHTS`, the shipped file.
+    metrics : dict, optional
+        Written to ``encoder_metrics.json`` beside the weights.
+    """
+    path = Path(paths.FACE_ENCODER_WEIGHTS if path is None else path)
     path.parent.mkdir(parents=True, exist_ok=True)
     model.save_weights(path)
     if metrics is not None:
         path.with_name("encoder_metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
 
 
-def load_encoder(path=WEIGHTS):
+def load_encoder(path=None):
     """The shipped encoder (trained by ``tools/train_face_encoder.py``) and its metrics.
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        A weights file written by :func:`save_encoder`; default the shipped one,
+        :data:`course_utils.paths.FACE_ENCODER_WEIGHTS`.
 
     Returns
     -------
@@ -526,10 +530,8 @@ def load_encoder(path=WEIGHTS):
     metrics : dict
         Training settings, the chosen threshold and the measured metrics.
     """
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"no encoder weights at {path}; train them with "
-                                "`python tools/train_face_encoder.py`")
+    path = paths.require(paths.FACE_ENCODER_WEIGHTS if path is None else path, "the face encoder's weights",
+                         "python tools/train_face_encoder.py")
     metrics_path = path.with_name("encoder_metrics.json")
     metrics = json.loads(metrics_path.read_text()) if metrics_path.exists() else {}
     model = face_encoder(**metrics.get("architecture", {}))

@@ -8,20 +8,12 @@
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
-from course_utils import _validate
+from course_utils import _validate, image_io
 
 __all__ = ["happy_model", "happy_model_functional", "convolutional_model", "fully_connected_model", "preprocess_image",
            "predict_image", "confusion_matrix"]
-
-
-def _shape(input_shape) -> tuple[int, int, int]:
-    if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3:
-        raise ValueError(f"input_shape must be a tuple (n_H, n_W, n_C); got {input_shape!r}")
-    return tuple(_validate.integer(v, f"input_shape[{i}]", minimum=1) for i, v in enumerate(input_shape))
 
 
 def happy_model():
@@ -102,7 +94,7 @@ def convolutional_model(input_shape):
     import keras
     from keras import layers
 
-    input_img = keras.Input(shape=_shape(input_shape))
+    input_img = keras.Input(shape=_validate.image_shape(input_shape))
     Z1 = layers.Conv2D(8, 4, strides=1, padding="same", kernel_initializer="he_uniform")(input_img)
     A1 = layers.ReLU()(Z1)
     P1 = layers.MaxPooling2D(pool_size=8, strides=8, padding="same")(A1)
@@ -135,7 +127,7 @@ def fully_connected_model(input_shape, n_classes: int = 6, hidden_units: int = 3
 
     n_classes = _validate.integer(n_classes, "n_classes", minimum=2)
     hidden_units = _validate.integer(hidden_units, "hidden_units", minimum=1)
-    inputs = keras.Input(shape=_shape(input_shape))
+    inputs = keras.Input(shape=_validate.image_shape(input_shape))
     hidden = layers.Dense(hidden_units, activation="relu")(layers.Flatten()(inputs))
     outputs = layers.Dense(n_classes, activation="softmax")(hidden)
     return keras.Model(inputs, outputs, name="fully_connected_model")
@@ -145,7 +137,8 @@ def preprocess_image(source, size=(64, 64)) -> np.ndarray:
     """Turn a picture into a batch of one image the models accept.
 
     The picture is converted to RGB (an alpha channel is laid over white, greyscale is
-    repeated on three channels), cropped to a centred square, resized and scaled to 0..1.
+    repeated on three channels), cropped to the centred part with the target's aspect ratio,
+    resized and scaled to 0..1 by :func:`course_utils.image_io.load_image`.
 
     Parameters
     ----------
@@ -160,59 +153,9 @@ def preprocess_image(source, size=(64, 64)) -> np.ndarray:
     numpy.ndarray
         float32, shape ``(1, height, width, 3)``, values in 0..1.
     """
-    from PIL import Image, UnidentifiedImageError
-
     if not isinstance(size, (tuple, list)) or len(size) != 2:
         raise ValueError(f"size must be a tuple (height, width); got {size!r}")
-    height, width = (_validate.integer(v, f"size[{i}]", minimum=1) for i, v in enumerate(size))
-    if isinstance(source, (str, os.PathLike)):
-        if not os.path.isfile(source):
-            raise FileNotFoundError(f"source must be an image file; {os.fspath(source)!r} does not exist")
-        try:
-            with Image.open(source) as opened:
-                opened.load()
-                image = opened.copy()
-        except (UnidentifiedImageError, OSError) as exc:
-            raise ValueError(f"source must be an image file (PNG, JPEG, ...); {os.fspath(source)!r} "
-                             f"could not be read as an image ({exc})") from None
-    elif isinstance(source, Image.Image):
-        image = source
-    elif isinstance(source, np.ndarray):
-        image = _array_to_image(source)
-    else:
-        raise TypeError(f"source must be a file name, a PIL image or a numpy array; got {type(source).__name__}")
-
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        image = Image.alpha_composite(white, rgba)
-    image = image.convert("RGB")
-    w, h = image.size
-    side = min(w, h)
-    left, top = (w - side) // 2, (h - side) // 2
-    image = image.crop((left, top, left + side, top + side)).resize((width, height), Image.LANCZOS)
-    return (np.asarray(image, dtype=np.float32) / 255.0)[None]
-
-
-def _array_to_image(array: np.ndarray):
-    from PIL import Image
-
-    array = _validate.as_numeric_array(array, "source")
-    if array.ndim == 3 and array.shape[2] == 1:
-        array = array[..., 0]
-    if array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[2] not in (3, 4)):
-        raise ValueError(f"source array must have shape (H, W), (H, W, 1), (H, W, 3) or (H, W, 4); "
-                         f"got {array.shape}")
-    if min(array.shape[:2]) < 1:
-        raise ValueError(f"source array must not be empty; got shape {array.shape}")
-    if np.issubdtype(array.dtype, np.floating):
-        if array.min() < 0 or array.max() > 1:
-            raise ValueError(f"source float array must hold values in 0..1; got {array.min():.3g}..{array.max():.3g}")
-        array = np.round(array * 255)
-    elif array.min() < 0 or array.max() > 255:
-        raise ValueError(f"source integer array must hold values in 0..255; got {array.min()}..{array.max()}")
-    mode = {2: "L", 3: "RGB", 4: "RGBA"}[1 if array.ndim == 2 else array.shape[2]] if array.ndim == 3 else "L"
-    return Image.fromarray(array.astype(np.uint8), mode=mode)
+    return image_io.load_image(source, size=tuple(size))
 
 
 def predict_image(model, source, classes=None):

@@ -14,10 +14,10 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from course_utils import _validate
+from course_utils import _validate, paths
 
 __all__ = ["identity_block", "convolutional_block", "ResNet50", "count_skip_connections", "small_resnet",
-           "random_uniform", "glorot_uniform"]
+           "load_signs_resnet", "random_uniform", "glorot_uniform"]
 
 random_uniform = keras.initializers.RandomUniform
 glorot_uniform = keras.initializers.GlorotUniform
@@ -142,9 +142,7 @@ def ResNet50(input_shape=(64, 64, 3), classes=6, training=None):  # noqa: N802 -
     -------
     keras.Model
     """
-    if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3:
-        raise ValueError(f"input_shape must be (n_H, n_W, n_C); got {input_shape!r}")
-    sizes = [_validate.integer(n, f"input_shape[{i}]", minimum=1) for i, n in enumerate(input_shape)]
+    sizes = _validate.image_shape(input_shape)
     if min(sizes[:2]) < 32:
         raise ValueError(f"input_shape must be at least 32 x 32 for ResNet-50's five halvings; got {input_shape}")
     classes = _validate.integer(classes, "classes", minimum=1)
@@ -211,9 +209,7 @@ def small_resnet(input_shape=(64, 64, 3), classes=6, stages=None, stem_filters=1
     keras.Model
         Not compiled.
     """
-    if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3:
-        raise ValueError(f"input_shape must be (n_H, n_W, n_C); got {input_shape!r}")
-    sizes = tuple(_validate.integer(n, f"input_shape[{i}]", minimum=1) for i, n in enumerate(input_shape))
+    sizes = _validate.image_shape(input_shape)
     classes = _validate.integer(classes, "classes", minimum=2)
     stem_filters = _validate.integer(stem_filters, "stem_filters", minimum=1)
     stages = SMALL_RESNET_STAGES if stages is None else stages
@@ -230,3 +226,34 @@ def small_resnet(input_shape=(64, 64, 3), classes=6, stages=None, stem_filters=1
     X = layers.GlobalAveragePooling2D()(X)
     outputs = layers.Dense(classes, activation="softmax", kernel_initializer=glorot_uniform(seed=0))(X)
     return keras.Model(inputs, outputs, name=name)
+
+
+def load_signs_resnet(path=None):
+    """The small residual network of notebook 2.6 with its shipped SIGNS weights, and their record.
+
+    The weights were written by ``tools/train_resnet_signs.py``; the record beside them holds the
+    training settings, the test accuracy and a SHA-256 of the SIGNS arrays they were trained on.
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        A weights file of :func:`small_resnet`; default the shipped one,
+        :data:`course_utils.paths.SIGNS_RESNET_WEIGHTS`.
+
+    Returns
+    -------
+    model : keras.Model
+        :func:`small_resnet` with the weights loaded (not compiled).
+    metadata : dict
+        The JSON record beside the weights (empty if there is none).
+    """
+    import json
+    from pathlib import Path
+
+    path = paths.require(paths.SIGNS_RESNET_WEIGHTS if path is None else path, "the SIGNS residual network's weights",
+                         "python tools/train_resnet_signs.py")
+    record = Path(path).with_name(Path(path).name.replace(".weights.h5", ".json"))
+    metadata = json.loads(record.read_text()) if record.is_file() else {}
+    model = small_resnet()
+    model.load_weights(path)
+    return model, metadata

@@ -421,12 +421,12 @@ def vgg19_features(weights="random", style_layers=STYLE_LAYERS, content_layer=CO
 
 def _calibration(image):
     if image is None:
-        from course_utils import style_images
+        from course_utils import image_io
 
-        return style_images.content_image("chelsea", size=96)
-    from course_utils import style_images
+        return image_io.sample_photo("chelsea", size=96)
+    from course_utils import image_io
 
-    return style_images.as_batch(image, "calibration_image")
+    return image_io.as_batch(image, "calibration_image")
 
 
 def _randomise(base, calibration, seed):
@@ -547,14 +547,14 @@ def generate(content_image, style_image, extractor, *, iterations=200, alpha=10,
     """
     import keras
 
-    from course_utils import style_images
+    from course_utils import image_io
 
     if not isinstance(extractor, FeatureExtractor):
         raise TypeError(f"extractor must be a FeatureExtractor from vgg19_features(); got {type(extractor).__name__}")
     if content_image is None and style_image is None:
         raise ValueError("content_image and style_image cannot both be None")
-    C = None if content_image is None else style_images.as_batch(content_image, "content_image")
-    S = None if style_image is None else style_images.as_batch(style_image, "style_image")
+    C = None if content_image is None else image_io.as_batch(content_image, "content_image")
+    S = None if style_image is None else image_io.as_batch(style_image, "style_image")
     if C is not None and S is not None and C.shape != S.shape:
         raise ValueError(f"content_image and style_image must have the same shape; got {tuple(C.shape)} "
                          f"and {tuple(S.shape)} (load both with the same size=)")
@@ -622,5 +622,5 @@ def generate(content_image, style_image, extractor, *, iterations=200, alpha=10,
             bar.update(step, [(k, v[-1]) for k, v in history.items()])
     record(tf.function(costs)(generated))
     image = generated.numpy()[0]
-    path = None if output_path is None else style_images.save_image(image, output_path)
+    path = None if output_path is None else image_io.save_image(image, output_path)
     return GenerationResult(image, {k: np.array(v) for k, v in history.items()}, snapshots, path)

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from course_utils import _validate
-from course_utils.detection import iou
+from course_utils.detection.box_math import iou
 
 __all__ = ["read_anchors", "read_classes", "yolo_head", "yolo_boxes_to_corners", "yolo_filter_boxes", "iou",
            "yolo_non_max_suppression", "scale_boxes", "yolo_eval"]

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from course_utils import _cases, conv, conv_fast
+from course_utils import conv, conv_fast
+from course_utils.checks import layers as layer_checks
 
 
 def _random_conv_configs(count, seed):
@@ -19,8 +20,8 @@ def _random_conv_configs(count, seed):
     return configs
 
 
-CONV_CONFIGS = _cases.CONV_CONFIGS + _random_conv_configs(10, seed=2024)
-POOL_CONFIGS = _cases.POOL_CONFIGS + [(2, 9, 6, 2, 4, 3), (1, 8, 8, 2, 4, 4), (2, 3, 5, 3, 3, 3)]
+CONV_CONFIGS = layer_checks.CONV_CONFIGS + _random_conv_configs(10, seed=2024)
+POOL_CONFIGS = layer_checks.POOL_CONFIGS + [(2, 9, 6, 2, 4, 3), (1, 8, 8, 2, 4, 4), (2, 3, 5, 3, 3, 3)]
 
 
 def _tf_conv(tf, A_prev, W, b, stride, pad):
@@ -30,7 +31,7 @@ def _tf_conv(tf, A_prev, W, b, stride, pad):
 
 @pytest.mark.parametrize("config", CONV_CONFIGS, ids=str)
 def test_conv_forward_matches_tf(tf, layers, config):
-    A_prev, W, b, hp = _cases.conv_arrays(config, seed=7)
+    A_prev, W, b, hp = layer_checks.conv_arrays(config, seed=7)
     Z, cache = layers.conv_forward(A_prev, W, b, hp)
     expected = _tf_conv(tf, A_prev, W, b, hp["stride"], hp["pad"]).numpy()
     assert Z.shape == expected.shape
@@ -40,7 +41,7 @@ def test_conv_forward_matches_tf(tf, layers, config):
 
 @pytest.mark.parametrize("config", CONV_CONFIGS, ids=str)
 def test_conv_backward_matches_gradient_tape(tf, layers, config):
-    A_prev, W, b, hp = _cases.conv_arrays(config, seed=8)
+    A_prev, W, b, hp = layer_checks.conv_arrays(config, seed=8)
     Z, cache = layers.conv_forward(A_prev, W, b, hp)
     dZ = np.random.default_rng(9).standard_normal(Z.shape)
     variables = [tf.Variable(A_prev), tf.Variable(W), tf.Variable(b)]
@@ -60,7 +61,7 @@ def _tf_pool(tf, mode):
 @pytest.mark.parametrize("mode", ["max", "average"])
 @pytest.mark.parametrize("config", POOL_CONFIGS, ids=str)
 def test_pool_forward_and_backward_match_tf(tf, layers, config, mode):
-    A_prev, hp = _cases.pool_arrays(config, seed=11)
+    A_prev, hp = layer_checks.pool_arrays(config, seed=11)
     A, cache = layers.pool_forward(A_prev, hp, mode)
     x = tf.Variable(A_prev)
     with tf.GradientTape() as tape:
@@ -74,7 +75,7 @@ def test_pool_forward_and_backward_match_tf(tf, layers, config, mode):
 @pytest.mark.parametrize("config", POOL_CONFIGS, ids=str)
 def test_max_pool_ties_route_like_tf(tf, layers, config):
     """Integer inputs tie often; the whole gradient must go to one input, the one TF picks."""
-    A_prev, hp = _cases.pool_arrays(config, seed=13, ties=True)
+    A_prev, hp = layer_checks.pool_arrays(config, seed=13, ties=True)
     A, cache = layers.pool_forward(A_prev, hp, "max")
     dA = np.random.default_rng(14).standard_normal(A.shape)
     x = tf.Variable(A_prev)
@@ -88,7 +89,7 @@ def test_max_pool_ties_route_like_tf(tf, layers, config):
 
 def test_float32_stays_float32_and_matches_tf(tf):
     A_prev, W, b, hp = (a.astype(np.float32) if isinstance(a, np.ndarray) else a
-                        for a in _cases.conv_arrays((4, 12, 10, 3, 3, 6, 2, 1), seed=15))
+                        for a in layer_checks.conv_arrays((4, 12, 10, 3, 3, 6, 2, 1), seed=15))
     Z, cache = conv_fast.conv_forward(A_prev, W, b, hp)
     assert Z.dtype == np.float32
     np.testing.assert_allclose(Z, _tf_conv(tf, A_prev, W, b, 2, 1).numpy(), rtol=1e-4, atol=1e-4)

@@ -6,7 +6,7 @@ import h5py
 import numpy as np
 import pytest
 
-from course_utils import datasets
+from course_utils import datasets, paths
 
 
 @pytest.mark.parametrize("make", [datasets.make_signs, datasets.make_happy])
@@ -31,7 +31,7 @@ def test_generators_are_balanced_and_splits_differ():
 
 def test_bundled_files_have_the_course_layout_and_sizes():
     for name in ("train_signs.h5", "test_signs.h5", "train_happy.h5", "test_happy.h5"):
-        path = datasets.DATA_DIR / name
+        path = paths.DATA_DIR / name
         assert path.stat().st_size < 20 * 2**20
         split = name.split("_")[0]
         with h5py.File(path, "r") as f:
@@ -54,9 +54,9 @@ def test_bundled_files_match_the_generators_bit_for_bit():
     """The first images of each file are exactly what the seeded generator draws."""
     X_train, Y_train, X_test, Y_test, _ = datasets.load_signs()
     labels = Y_test[0]
-    from course_utils import _hands
+    from course_utils.synthetic import signs
     for i in range(3):
-        image = _hands.draw_hand(np.random.default_rng([1, 1, i]), int(labels[i]))
+        image = signs.draw_hand(np.random.default_rng([1, 1, i]), int(labels[i]))
         np.testing.assert_array_equal(image, X_test[i])
 
 
@@ -82,7 +82,7 @@ def test_missing_and_bad_paths(tmp_path):
 
 def test_corrupt_and_wrong_files_give_clear_errors(tmp_path, monkeypatch):
     (tmp_path / "train_signs.h5").write_bytes(b"not an hdf5 file")
-    shutil.copy(datasets.DATA_DIR / "test_signs.h5", tmp_path / "test_signs.h5")
+    shutil.copy(paths.DATA_DIR / "test_signs.h5", tmp_path / "test_signs.h5")
     with pytest.raises(ValueError, match="not a readable HDF5 file"):
         datasets.load_signs(path=tmp_path)
     with h5py.File(tmp_path / "train_signs.h5", "w") as f:
@@ -92,7 +92,7 @@ def test_corrupt_and_wrong_files_give_clear_errors(tmp_path, monkeypatch):
     # A bundled file whose contents changed fails its checksum and says how to regenerate.
     X, Y = datasets.make_signs(2)
     datasets.write_h5(tmp_path / "train_signs.h5", X, Y, np.arange(6), "train")
-    monkeypatch.setattr(datasets, "DATA_DIR", tmp_path)
+    monkeypatch.setattr(paths, "DATA_DIR", tmp_path)
     with pytest.raises(ValueError, match="checksum.*--regenerate"):
         datasets.load_signs()
     (tmp_path / "train_signs.h5").unlink()

@@ -5,13 +5,15 @@ import json
 import numpy as np
 import pytest
 
-from course_utils import detection, detector, scenes
+from course_utils import paths
+from course_utils.detection import box_math, detector
+from course_utils.synthetic import driving
 
 ANCHORS = np.array([[0.7, 1.3], [1.8, 1.5], [1.0, 2.8], [2.9, 2.5], [4.0, 4.5]], np.float32)
 
 
 def _targets(seeds):
-    data = [scenes.make_scene(s) for s in seeds]
+    data = [driving.make_scene(s) for s in seeds]
     return (np.stack([d[0] for d in data]),
             detector.encode_batch([d[1] for d in data], [d[2] for d in data], ANCHORS, 4))
 
@@ -46,12 +48,12 @@ def test_loss_is_near_zero_for_a_perfect_prediction_and_large_otherwise(tf):
 
 def test_flip_mirrors_the_targets(tf):
     images, targets = _targets([10])
-    _, boxes, classes = scenes.make_scene(10)
+    _, boxes, classes = driving.make_scene(10)
     mirrored = boxes.copy()
     mirrored[:, [1, 3]] = 96 - boxes[:, [3, 1]]
     flipped_images, flipped = detector._flip(tf.constant(images, tf.float32), tf.constant(targets))
     np.testing.assert_array_equal(flipped_images.numpy()[0], images[0, :, ::-1])
-    got, got_classes = detection.decode_targets(flipped.numpy()[0], (96, 96))
+    got, got_classes = box_math.decode_targets(flipped.numpy()[0], (96, 96))
     order = np.lexsort((got[:, 1], got[:, 0]))
     expected_order = np.lexsort((mirrored[:, 1], mirrored[:, 0]))
     np.testing.assert_allclose(got[order], mirrored[expected_order], atol=1e-4)
@@ -66,10 +68,10 @@ def test_detector_output_matches_yolo_head(tf):
 
 
 def test_shipped_weights_reach_the_stated_map_on_the_test_split():
-    stated = json.loads((detector.DATA_DIR / "training.json").read_text())
-    assert (detector.DATA_DIR / detector.WEIGHTS_FILE).stat().st_size < 20 * 2**20
+    stated = json.loads((paths.DETECTOR_DIR / "training.json").read_text())
+    assert (paths.DETECTOR_DIR / detector.WEIGHTS_FILE).stat().st_size < 20 * 2**20
     model, anchors, class_names = detector.load_detector()
-    assert class_names == list(scenes.CLASS_NAMES)
+    assert class_names == list(driving.CLASS_NAMES)
     mAP, per_class = detector.evaluate(model, anchors, "test")
     assert mAP >= 0.80, per_class
     assert mAP == pytest.approx(stated["test_mAP50"], abs=0.01)
@@ -79,5 +81,5 @@ def test_shipped_weights_reach_the_stated_map_on_the_test_split():
 def test_load_detector_explains_missing_weights(tmp_path):
     (tmp_path / "anchors.txt").write_text("1, 1, 2, 2\n")
     (tmp_path / "classes.txt").write_text("car\n")
-    with pytest.raises(ValueError, match=r"has no detector.weights.h5; run `python tools/train_detector.py`"):
+    with pytest.raises(FileNotFoundError, match=r"detector's weights not found.*`python tools/train_detector.py`"):
         detector.load_detector(tmp_path)

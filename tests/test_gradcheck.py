@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from course_utils import _cases
+from course_utils.checks import layers as layer_checks
 from course_utils.gradcheck import numerical_gradient, relative_error
 
 
@@ -25,7 +25,7 @@ def test_relative_error():
 
 @pytest.mark.parametrize("config", [(1, 4, 5, 2, 3, 2, 2, 1), (2, 4, 4, 1, 2, 2, 1, 0)], ids=str)
 def test_conv_backward_against_numerical_gradient(layers, config):
-    A_prev, W, b, hp = _cases.conv_arrays(config, seed=3)
+    A_prev, W, b, hp = layer_checks.conv_arrays(config, seed=3)
     Z, cache = layers.conv_forward(A_prev, W, b, hp)
     dZ = np.random.default_rng(4).standard_normal(Z.shape)
     dA, dW, db = layers.conv_backward(dZ, cache)
@@ -40,7 +40,7 @@ def test_conv_backward_against_numerical_gradient(layers, config):
 
 @pytest.mark.parametrize("mode", ["max", "average"])
 def test_pool_backward_against_numerical_gradient(layers, mode):
-    A_prev, hp = _cases.pool_arrays((2, 5, 6, 2, 3, 2), seed=5)  # continuous values: no ties
+    A_prev, hp = layer_checks.pool_arrays((2, 5, 6, 2, 3, 2), seed=5)  # continuous values: no ties
     A, cache = layers.pool_forward(A_prev, hp, mode)
     dA = np.random.default_rng(6).standard_normal(A.shape)
     estimate = numerical_gradient(lambda x: layers.pool_forward(x, hp, mode)[0], A_prev, dA)

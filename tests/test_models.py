@@ -82,9 +82,9 @@ def test_preprocess_image_bad_inputs(tmp_path):
         models.preprocess_image(tmp_path / "missing.png")
     with pytest.raises(TypeError, match="source must be"):
         models.preprocess_image(42)
-    with pytest.raises(ValueError, match=r"\(H, W, 3\)"):
+    with pytest.raises(ValueError, match=r"\(n_H, n_W, 3\)"):
         models.preprocess_image(np.zeros((4, 4, 2)))
-    with pytest.raises(ValueError, match="0..1"):
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
         models.preprocess_image(np.full((4, 4, 3), 2.0))
     with pytest.raises(ValueError, match="size must be"):
         models.preprocess_image(np.zeros((4, 4)), size=64)

@@ -28,7 +28,7 @@ def test_setup_seeds_numpy():
 
 
 def test_plus_or_cross_is_seeded_balanced_and_drawn():
-    from course_utils.toy_data import plus_or_cross
+    from course_utils.synthetic.toy import plus_or_cross
 
     X, y = plus_or_cross(20, size=10, noise=0.0, seed=4)
     X2, y2 = plus_or_cross(20, size=10, noise=0.0, seed=4)

@@ -7,9 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from course_utils import paths
+
 ROOT = Path(__file__).resolve().parent.parent
-WEIGHTS = ROOT / "data" / "resnet" / "small_resnet_signs.weights.h5"
-METADATA = ROOT / "data" / "resnet" / "small_resnet_signs.json"
+WEIGHTS = paths.SIGNS_RESNET_WEIGHTS
+METADATA = paths.SIGNS_RESNET_METADATA
 
 
 def test_weights_are_small_and_documented():
@@ -34,9 +36,7 @@ def test_reloaded_weights_reach_the_stated_accuracy(tf):
     from course_utils import resnet
     from course_utils.datasets import load_signs
 
-    metadata = json.loads(METADATA.read_text())
-    model = resnet.small_resnet()
-    model.load_weights(WEIGHTS)
+    model, metadata = resnet.load_signs_resnet()
     _, _, X_test, Y_test, _ = load_signs()
     accuracy = float(np.mean(model.predict(X_test / 255.0, verbose=0).argmax(axis=1) == Y_test[0]))
     assert accuracy >= 0.95

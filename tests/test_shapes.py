@@ -103,7 +103,7 @@ def test_depth_profile():
 
 
 def test_downsampling_layers(keras):
-    from course_utils.architectures import downsampling_layers
+    from course_utils.experiments.downsampling import downsampling_layers
 
     model = keras.Sequential([keras.Input((16, 16, 3)), keras.layers.Conv2D(4, 3, padding="same"),
                               keras.layers.MaxPooling2D(2), keras.layers.Conv2D(4, 3, strides=2, padding="same")])

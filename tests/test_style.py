@@ -5,15 +5,16 @@ import pytest
 
 tf = pytest.importorskip("tensorflow")
 
-from course_utils import style, style_checks, style_images  # noqa: E402
+from course_utils import checks, image_io, style  # noqa: E402
 from course_utils.gradcheck import numerical_gradient, relative_error  # noqa: E402
+from course_utils.synthetic import paintings  # noqa: E402
 
 SMALL = 32  # VGG19's five poolings leave 2x2 at block5 for a 32x32 image
 
 
 @pytest.fixture(scope="module")
 def extractor():
-    return style.vgg19_features(calibration_image=style_images.content_image("chelsea", SMALL))
+    return style.vgg19_features(calibration_image=image_io.sample_photo("chelsea", SMALL))
 
 
 # ---------------------------------------------------------------- costs, by hand
@@ -107,11 +108,11 @@ def test_bad_inputs_name_the_argument(call, error, words):
 
 
 def test_generate_rejects_bad_images(extractor):
-    image = style_images.content_image("chelsea", SMALL)
+    image = image_io.sample_photo("chelsea", SMALL)
     with pytest.raises(ValueError, match="content_image must be an image of shape"):
         style.generate(image[0, :, :, 0][None, None], image, extractor, iterations=1, progress=False)
     with pytest.raises(ValueError, match="must have the same shape"):
-        style.generate(image, style_images.style_image("mosaic", SMALL + 8), extractor, iterations=1, progress=False)
+        style.generate(image, paintings.style_image("mosaic", SMALL + 8), extractor, iterations=1, progress=False)
     with pytest.raises(ValueError, match=r"values in \[0, 1\]"):
         style.generate(image * 3, image, extractor, iterations=1, progress=False)
     with pytest.raises(ValueError, match="not among the extractor's style layers"):
@@ -134,7 +135,7 @@ def test_random_weights_are_the_offline_default_and_normalised(monkeypatch):
         return original(*args, **kwargs)
 
     monkeypatch.setattr(keras.applications, "VGG19", spy)
-    calibration = style_images.content_image("coffee", SMALL)
+    calibration = image_io.sample_photo("coffee", SMALL)
     features = style.vgg19_features(calibration_image=calibration)
     assert asked == [None]  # nothing downloaded, nothing read from a cache
     assert "random" in features.weights and "offline" in features.weights
@@ -158,7 +159,7 @@ def test_weights_from_a_path(tmp_path, extractor):
     base.save_weights(path)
     features = style.vgg19_features(weights=path)
     assert str(path) in features.weights
-    image = style_images.content_image("rocket", SMALL)
+    image = image_io.sample_photo("rocket", SMALL)
     expected = keras.Model(base.input, base.get_layer("block2_conv1").output)(style.preprocess(image))
     np.testing.assert_allclose(features(image)[1], expected, rtol=1e-5, atol=1e-5)
 
@@ -180,8 +181,8 @@ def test_bad_weights(tmp_path):
 
 
 def test_generation_lowers_the_cost_and_saves_the_image(tmp_path, extractor):
-    C = style_images.content_image("chelsea", SMALL)
-    S = style_images.style_image("brush_strokes", SMALL)
+    C = image_io.sample_photo("chelsea", SMALL)
+    S = paintings.style_image("brush_strokes", SMALL)
     result = style.generate(C, S, extractor, iterations=12, learning_rate=0.03, snapshot_at=(0, 6),
                             output_path=tmp_path / "out" / "final.png", progress=False)
     assert len(result.history["total"]) == 13
@@ -192,11 +193,11 @@ def test_generation_lowers_the_cost_and_saves_the_image(tmp_path, extractor):
     assert set(result.snapshots) == {0, 6} and result.snapshots[6].shape == (SMALL, SMALL, 3)
     assert result.image.min() >= 0 and result.image.max() <= 1
     assert result.path.is_file()
-    np.testing.assert_allclose(style_images.load_image(result.path)[0], result.image, atol=1 / 255)
+    np.testing.assert_allclose(image_io.load_image(result.path)[0], result.image, atol=1 / 255)
 
 
 def test_texture_synthesis_and_reconstruction_use_one_image(extractor):
-    S = style_images.style_image("mosaic", SMALL)
+    S = paintings.style_image("mosaic", SMALL)
     texture = style.generate(None, S, extractor, iterations=8, learning_rate=0.05, progress=False)
     assert np.all(texture.history["content"] == 0) and texture.reduction("style") > 0.3
     reconstruction = style.generate(S, None, extractor, iterations=8, learning_rate=0.05, progress=False)
@@ -207,33 +208,22 @@ def test_texture_synthesis_and_reconstruction_use_one_image(extractor):
 
 
 def test_images_are_batches_in_the_unit_range():
-    for image in (style_images.content_image("grace_hopper", 40), style_images.style_image("brush_strokes", 40),
-                  style_images.mosaic(40, palette="fauve"), style_images.content_image("astronaut", (24, 40))):
+    for image in (image_io.sample_photo("grace_hopper", 40), paintings.style_image("brush_strokes", 40),
+                  paintings.mosaic(40, palette="fauve"), image_io.sample_photo("astronaut", (24, 40))):
         assert image.dtype == np.float32 and image.min() >= 0 and image.max() <= 1
-    assert style_images.content_image("astronaut", (24, 40)).shape == (1, 24, 40, 3)
+    assert image_io.sample_photo("astronaut", (24, 40)).shape == (1, 24, 40, 3)
     with pytest.raises(ValueError, match="name must be one of"):
-        style_images.content_image("mona_lisa")
+        image_io.sample_photo("mona_lisa")
     with pytest.raises(ValueError, match="palette must be one of"):
-        style_images.brush_strokes(32, palette="grey")
-
-
-def test_unreadable_files_get_a_clear_error(tmp_path):
-    text = tmp_path / "notes.png"
-    text.write_text("this is not a picture")
-    with pytest.raises(ValueError, match="could not be read as an image"):
-        style_images.load_image(text)
-    with pytest.raises(ValueError, match="is not an existing image file"):
-        style_images.load_image(tmp_path / "missing.jpg")
-    with pytest.raises(TypeError, match="path must be"):
-        style_images.load_image(42)
+        paintings.brush_strokes(32, palette="grey")
 
 
 # ---------------------------------------------------------------- checkers
 
 
-@pytest.mark.parametrize("name", [n.removeprefix("check_") for n in style_checks.__all__ if n.startswith("check_")])
+@pytest.mark.parametrize("name", checks.EXERCISES["style"])
 def test_reference_costs_pass_their_checkers(name, capsys):
-    assert getattr(style_checks, f"check_{name}")(getattr(style, name), verbose=False) is True
+    assert getattr(checks, f"check_{name}")(getattr(style, name), verbose=False) is True
     assert "well done" in capsys.readouterr().out
 
 
@@ -241,7 +231,7 @@ def test_checker_explains_a_wrong_cost(capsys):
     def without_the_four(a_C, a_G):
         return tf.reduce_sum(tf.square(a_C - a_G)) / tf.cast(tf.size(a_C), a_C.dtype)
 
-    assert style_checks.check_compute_content_cost(without_the_four) is False
+    assert checks.check_compute_content_cost(without_the_four) is False
     out = capsys.readouterr().out
     assert "FAIL case 1 (activations of shape (1, 4, 4, 3)): result should be" in out
     assert "compute_content_cost: 1 of 4 cases passed." in out
@@ -275,8 +265,8 @@ def test_layer_gram_bad_inputs():
 
 
 def test_shuffle_tiles_keeps_every_tile_and_moves_them():
-    image = style_images.style_image("mosaic", 32)
-    shuffled = style_images.shuffle_tiles(image, n_tiles=4, seed=3)
+    image = paintings.style_image("mosaic", 32)
+    shuffled = paintings.shuffle_tiles(image, n_tiles=4, seed=3)
     assert shuffled.shape == (1, 32, 32, 3) and shuffled.dtype == np.float32
     assert not np.array_equal(shuffled, image)
 
@@ -284,8 +274,8 @@ def test_shuffle_tiles_keeps_every_tile_and_moves_them():
         return sorted(x[0].reshape(4, 8, 4, 8, 3).transpose(0, 2, 1, 3, 4).reshape(16, -1).tolist())
 
     assert tiles(shuffled) == tiles(image)  # the same sixteen tiles, in another order
-    np.testing.assert_array_equal(style_images.shuffle_tiles(image, 4, seed=3), shuffled)  # seeded
+    np.testing.assert_array_equal(paintings.shuffle_tiles(image, 4, seed=3), shuffled)  # seeded
     with pytest.raises(ValueError, match="multiples of n_tiles=5"):
-        style_images.shuffle_tiles(image, n_tiles=5)
+        paintings.shuffle_tiles(image, n_tiles=5)
     with pytest.raises(ValueError, match="n_tiles"):
-        style_images.shuffle_tiles(image, n_tiles=1)
+        paintings.shuffle_tiles(image, n_tiles=1)

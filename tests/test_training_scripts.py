@@ -42,7 +42,7 @@ def test_train_resnet_signs_writes_weights_that_match_their_metadata(tmp_path, t
 
 
 def test_train_detector_writes_a_loadable_detector(tmp_path, tf):
-    from course_utils import detector
+    from course_utils.detection import detector
 
     assert _script("train_detector").main(["--epochs", "1", "--n-train", "64", "--anchors", "3",
                                            "--out", str(tmp_path)]) == 0

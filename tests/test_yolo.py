@@ -1,11 +1,13 @@
-"""course_utils.yolo and course_utils.detection: TensorFlow oracles for IoU and non-max
+"""course_utils.yolo and course_utils.detection.box_math: TensorFlow oracles for IoU and non-max
 suppression, the YOLO pipeline on eager tensors and inside tf.function, target encoding,
 k-means anchors, mAP, drawing, and the errors bad input gives."""
 
 import numpy as np
 import pytest
 
-from course_utils import _yolo_cases, checks, detection, yolo
+from course_utils import checks, yolo
+from course_utils.checks import yolo as yolo_checks
+from course_utils.detection import box_math
 
 COCO_ANCHORS = "0.57273, 0.677385, 1.87446, 2.06253, 3.33843, 5.47434, 7.88282, 3.52778, 9.77052, 9.16828\n"
 
@@ -25,16 +27,16 @@ def test_iou_course_example_and_special_cases():
 
 def test_iou_matrix_equals_the_readable_iou():
     rng = np.random.default_rng(0)
-    a, b = _yolo_cases.random_boxes(rng, 7), _yolo_cases.random_boxes(rng, 5)
+    a, b = yolo_checks.random_boxes(rng, 7), yolo_checks.random_boxes(rng, 5)
     expected = [[yolo.iou(p, q) for q in b] for p in a]
-    np.testing.assert_allclose(detection.iou_matrix(a, b), expected, rtol=1e-12)
+    np.testing.assert_allclose(box_math.iou_matrix(a, b), expected, rtol=1e-12)
 
 
 def test_iou_against_tensorflow(tf):
     """TF does not expose its IoU, but its NMS keeps the second of two boxes exactly when their
     IoU is not above the threshold: bracketing our IoU by +-1e-4 must flip TF's decision."""
     rng = np.random.default_rng(1)
-    boxes = _yolo_cases.random_boxes(rng, 80).reshape(40, 2, 4)
+    boxes = yolo_checks.random_boxes(rng, 80).reshape(40, 2, 4)
     scores = tf.constant([0.9, 0.8])
     checked = 0
     for pair in boxes:
@@ -56,13 +58,13 @@ def test_numpy_nms_returns_tensorflows_indices(tf):
     rng = np.random.default_rng(2)
     for trial in range(150):
         n = int(rng.integers(1, 60))
-        boxes = _yolo_cases.random_boxes(rng, n, size=100.0)
+        boxes = yolo_checks.random_boxes(rng, n, size=100.0)
         scores = rng.uniform(0, 1, n).astype(np.float32)
         max_out = int(rng.integers(1, 25))
         threshold = float(rng.uniform(0.05, 0.95))
         score_threshold = float(rng.uniform(0, 0.5)) if trial % 2 else float("-inf")
         expected = tf.image.non_max_suppression(boxes, scores, max_out, threshold, score_threshold).numpy()
-        got = detection.non_max_suppression(boxes, scores, max_out, threshold, score_threshold)
+        got = box_math.non_max_suppression(boxes, scores, max_out, threshold, score_threshold)
         assert got.tolist() == expected.tolist(), trial
 
 
@@ -71,24 +73,24 @@ def test_nms_keeps_a_box_whose_iou_equals_the_threshold(tf):
     boxes = np.array([[0, 0, 2, 2], [0, 0, 2, 1]], np.float32)  # IoU exactly 0.5
     scores = np.array([0.9, 0.8], np.float32)
     assert tf.image.non_max_suppression(boxes, scores, 2, 0.5).numpy().tolist() == [0, 1]
-    assert detection.non_max_suppression(boxes, scores, 2, 0.5).tolist() == [0, 1]
-    assert detection.non_max_suppression(boxes, scores, 2, 0.49).tolist() == [0]
+    assert box_math.non_max_suppression(boxes, scores, 2, 0.5).tolist() == [0, 1]
+    assert box_math.non_max_suppression(boxes, scores, 2, 0.49).tolist() == [0]
 
 
 def test_per_class_nms_numpy_and_tensorflow_agree():
     rng = np.random.default_rng(3)
     for _ in range(30):
         n = int(rng.integers(2, 40))
-        boxes = _yolo_cases.random_boxes(rng, n, size=50.0)
+        boxes = yolo_checks.random_boxes(rng, n, size=50.0)
         scores = rng.uniform(0, 1, n).astype(np.float32)
         classes = rng.integers(0, 3, n)
-        keep = detection.non_max_suppression(boxes, scores, 15, 0.4, classes=classes)
+        keep = box_math.non_max_suppression(boxes, scores, 15, 0.4, classes=classes)
         tf_scores, tf_boxes, tf_classes = yolo.yolo_non_max_suppression(scores, boxes, classes, 15, 0.4,
                                                                         per_class=True)
         np.testing.assert_array_equal(tf_scores.numpy(), scores[keep])
         np.testing.assert_array_equal(tf_boxes.numpy(), boxes[keep])
         np.testing.assert_array_equal(tf_classes.numpy(), classes[keep])
-        agnostic = detection.non_max_suppression(boxes, scores, 15, 0.4)
+        agnostic = box_math.non_max_suppression(boxes, scores, 15, 0.4)
         s, _, _ = yolo.yolo_non_max_suppression(scores, boxes, classes, 15, 0.4)
         np.testing.assert_array_equal(s.numpy(), scores[agnostic])
         # per class never removes more than class-agnostic suppression
@@ -98,8 +100,8 @@ def test_per_class_nms_numpy_and_tensorflow_agree():
 def test_per_class_keeps_overlapping_boxes_of_different_classes():
     boxes = np.array([[0, 0, 10, 10], [0, 0, 10, 9]], np.float32)
     scores, classes = np.array([0.9, 0.8], np.float32), np.array([0, 1])
-    assert detection.non_max_suppression(boxes, scores, 5, 0.5).tolist() == [0]
-    assert detection.non_max_suppression(boxes, scores, 5, 0.5, classes=classes).tolist() == [0, 1]
+    assert box_math.non_max_suppression(boxes, scores, 5, 0.5).tolist() == [0]
+    assert box_math.non_max_suppression(boxes, scores, 5, 0.5, classes=classes).tolist() == [0, 1]
 
 
 # --------------------------------------------------------------------------------------------
@@ -142,7 +144,7 @@ def test_boxes_to_corners_and_scale():
 
 
 def test_filter_boxes_keeps_scores_at_or_above_the_threshold():
-    boxes, conf, probs, threshold = _yolo_cases.yolo_filter_boxes()[0][1]
+    boxes, conf, probs, threshold = yolo_checks.yolo_filter_boxes_cases()[0].args
     scores, kept_boxes, classes = yolo.yolo_filter_boxes(boxes, conf, probs, threshold)
     box_scores = conf.numpy() * probs.numpy()
     best = box_scores.max(-1)
@@ -157,7 +159,7 @@ def test_filter_boxes_keeps_scores_at_or_above_the_threshold():
 
 
 def test_yolo_eval_course_shapes_eager_and_in_tf_function(tf):
-    outputs = _yolo_cases.random_head_outputs(7)
+    outputs = yolo_checks.random_head_outputs(7)
     scores, boxes, classes = yolo.yolo_eval(outputs)
     assert scores.shape == (10,) and boxes.shape == (10, 4) and classes.shape == (10,)
     assert np.all(np.diff(scores.numpy()) <= 0) and scores.numpy().min() >= 0.6
@@ -165,7 +167,7 @@ def test_yolo_eval_course_shapes_eager_and_in_tf_function(tf):
     corners = yolo.yolo_boxes_to_corners(outputs[0], outputs[1])
     s, b, c = yolo.yolo_filter_boxes(corners, outputs[2], outputs[3], 0.6)
     b = yolo.scale_boxes(b, (720.0, 1280.0))
-    keep = detection.non_max_suppression(b.numpy(), s.numpy(), 10, 0.5)
+    keep = box_math.non_max_suppression(b.numpy(), s.numpy(), 10, 0.5)
     np.testing.assert_allclose(boxes.numpy(), b.numpy()[keep], rtol=1e-6)
     compiled = tf.function(lambda *o: yolo.yolo_eval(o, (720.0, 1280.0), 10, 0.6, 0.5))
     s2, b2, c2 = compiled(*outputs)
@@ -178,16 +180,16 @@ def test_yolo_eval_course_shapes_eager_and_in_tf_function(tf):
 
 
 def test_encode_decode_round_trip_on_scenes():
-    from course_utils import scenes
+    from course_utils.synthetic import driving
 
     anchors = np.array([[0.6, 1.6], [1.3, 1.0], [2.1, 2.0], [3.2, 2.8], [4.2, 5.0]])
     for seed in range(20):
-        image, boxes, classes = scenes.make_scene(seed)
-        volume = detection.encode_targets(boxes, classes, anchors, 12, 4, image.shape[:2])
+        image, boxes, classes = driving.make_scene(seed)
+        volume = box_math.encode_targets(boxes, classes, anchors, 12, 4, image.shape[:2])
         assert volume.shape == (12, 12, 5, 9)
         assert volume[..., 0].sum() == len(boxes)  # nothing lost on these scenes
         np.testing.assert_array_equal(volume[..., 5:].sum(-1), volume[..., 0])
-        back, back_classes = detection.decode_targets(volume, image.shape[:2])
+        back, back_classes = box_math.decode_targets(volume, image.shape[:2])
         order = np.lexsort((back[:, 1], back[:, 0]))
         np.testing.assert_allclose(back[order], boxes, atol=1e-4)
         np.testing.assert_array_equal(back_classes[order], classes)
@@ -196,11 +198,11 @@ def test_encode_decode_round_trip_on_scenes():
 def test_encode_puts_the_object_in_its_cell_and_best_anchor():
     anchors = np.array([[1.0, 1.0], [1.0, 3.0]])
     # a tall box (2 x 6 px, i.e. 1 x 3 cells on a 2-px grid of 5 cells), centre at x=5, y=3
-    volume = detection.encode_targets([[0, 4, 6, 6]], [1], anchors, 5, 2, (10, 10))
+    volume = box_math.encode_targets([[0, 4, 6, 6]], [1], anchors, 5, 2, (10, 10))
     assert np.argwhere(volume[..., 0]).tolist() == [[1, 2, 1]]  # row 1, column 2, anchor 1
     np.testing.assert_allclose(volume[1, 2, 1], [1, 0.5, 0.3, 0.6, 0.2, 0, 1])
     # a second object in the same cell with the same shape takes the other anchor
-    volume = detection.encode_targets([[0, 4, 6, 6], [1, 4, 5, 6]], [1, 0], anchors, 5, 2, (10, 10))
+    volume = box_math.encode_targets([[0, 4, 6, 6], [1, 4, 5, 6]], [1, 0], anchors, 5, 2, (10, 10))
     assert volume[1, 2, :, 0].tolist() == [1, 1]
 
 
@@ -208,55 +210,55 @@ def test_kmeans_anchors_recovers_clusters():
     rng = np.random.default_rng(4)
     shapes = np.array([[1, 3], [4, 2], [8, 8]], float)
     wh = np.concatenate([s * rng.uniform(0.95, 1.05, (50, 2)) for s in shapes])
-    anchors, mean_iou = detection.kmeans_anchors(wh, 3)
+    anchors, mean_iou = box_math.kmeans_anchors(wh, 3)
     np.testing.assert_allclose(anchors, shapes, rtol=0.05)
     assert mean_iou > 0.9
-    _, one = detection.kmeans_anchors(wh, 1)
+    _, one = box_math.kmeans_anchors(wh, 1)
     assert one < mean_iou
 
 
 def test_average_precision_by_hand():
     # 3 true boxes; detections by score: hit, miss, hit -> precision 1, 1/2, 2/3 at recall 1/3, 1/3, 2/3
-    assert detection.average_precision([0.9, 0.8, 0.7], [True, False, True], 3) == pytest.approx(
+    assert box_math.average_precision([0.9, 0.8, 0.7], [True, False, True], 3) == pytest.approx(
         1 / 3 * 1 + 1 / 3 * 2 / 3)
-    assert np.isnan(detection.average_precision([], [], 0))
+    assert np.isnan(box_math.average_precision([], [], 0))
 
 
 def test_map_perfect_duplicate_and_wrong_class():
     truths = [(np.array([[0, 0, 10, 10], [20, 20, 30, 40]]), np.array([0, 1]))]
     perfect = [(truths[0][0], np.array([0.9, 0.8]), np.array([0, 1]))]
-    assert detection.mean_average_precision(perfect, truths, 3)[0] == 1.0
-    per_class = detection.mean_average_precision(perfect, truths, 3)[1]
+    assert box_math.mean_average_precision(perfect, truths, 3)[0] == 1.0
+    per_class = box_math.mean_average_precision(perfect, truths, 3)[1]
     assert np.isnan(per_class[2])
     duplicate = [(np.array([[0, 0, 10, 10], [0, 0, 10, 10], [20, 20, 30, 40]]), np.array([0.9, 0.95, 0.8]),
                   np.array([0, 0, 1]))]
-    hits = detection.match_detections(*duplicate[0], *truths[0])
+    hits = box_math.match_detections(*duplicate[0], *truths[0])
     assert hits.tolist() == [False, True, True]
     wrong = [(truths[0][0], np.array([0.9, 0.8]), np.array([1, 0]))]
-    assert detection.mean_average_precision(wrong, truths, 3)[0] == 0.0
-    assert detection.precision_recall(duplicate, truths) == (pytest.approx(2 / 3), 1.0)
+    assert box_math.mean_average_precision(wrong, truths, 3)[0] == 0.0
+    assert box_math.precision_recall(duplicate, truths) == (pytest.approx(2 / 3), 1.0)
 
 
 def test_draw_boxes_draws_in_the_class_colour():
     image = np.zeros((20, 30, 3), np.uint8)
-    out = detection.draw_boxes(image, [[5, 5, 15, 25]], [1], ["car", "truck"], scores=[0.87], scale=4)
+    out = box_math.draw_boxes(image, [[5, 5, 15, 25]], [1], ["car", "truck"], scores=[0.87], scale=4)
     assert out.shape == (80, 120, 3) and out.dtype == np.uint8
-    assert tuple(out[40, 20]) == detection._PALETTE[1]  # left edge of the box
+    assert tuple(out[40, 20]) == box_math._PALETTE[1]  # left edge of the box
     assert out[30:50, 30:90].max() == 0  # inside stays untouched
 
 
 def test_scenes_are_seeded_and_splits_disjoint():
-    from course_utils import scenes
+    from course_utils.synthetic import driving
 
-    a, b = scenes.make_scene(123), scenes.make_scene(123)
+    a, b = driving.make_scene(123), driving.make_scene(123)
     for x, y in zip(a, b, strict=True):
         np.testing.assert_array_equal(x, y)
     image, boxes, classes = a
     assert image.shape == (96, 96, 3) and image.dtype == np.uint8
     assert np.all(boxes[:, :2] >= 0) and np.all(boxes[:, 2:] <= 96) and np.all(boxes[:, 2:] > boxes[:, :2])
-    ranges = [range(first, first + n) for first, n in scenes.SPLITS.values()]
+    ranges = [range(first, first + n) for first, n in driving.SPLITS.values()]
     assert all(r1.stop <= r2.start for r1, r2 in zip(ranges, ranges[1:], strict=False))
-    _, _, cls = scenes.make_split("val", 60)
+    _, _, cls = driving.make_split("val", 60)
     assert set(np.concatenate(cls).tolist()) == {0, 1, 2, 3}
 
 
@@ -264,7 +266,7 @@ def test_scenes_are_seeded_and_splits_disjoint():
 # Checkers
 
 
-@pytest.mark.parametrize("name", checks.YOLO_CHECKERS)
+@pytest.mark.parametrize("name", [f"check_{name}" for name in checks.EXERCISES["yolo"]])
 def test_yolo_checkers_accept_the_reference(name, capsys):
     assert getattr(checks, name)(getattr(yolo, name.removeprefix("check_")), verbose=False) is True
     assert "well done" in capsys.readouterr().out
@@ -303,7 +305,7 @@ def test_yolo_checkers_explain_mistakes(capsys, tf):
 RNG = np.random.default_rng(5)
 FEATS = RNG.standard_normal((1, 4, 4, 3 * 7)).astype(np.float32)
 ANCHORS = np.array([[1.0, 1.0], [2.0, 1.0], [1.0, 2.0]])
-BOXES = _yolo_cases.random_boxes(RNG, 6)
+BOXES = yolo_checks.random_boxes(RNG, 6)
 SCORES = RNG.uniform(0, 1, 6).astype(np.float32)
 CLASSES = RNG.integers(0, 2, 6)
 NEGATIVE = np.array([[0, 0, 1, 1], [0, 5, 1, 2]], np.float32)
@@ -337,30 +339,30 @@ BAD_CALLS = [
     (lambda: yolo.yolo_non_max_suppression(SCORES, BOXES, CLASSES, 0), ValueError,
      r"max_boxes must be an integer >= 1"),
     (lambda: yolo.scale_boxes(BOXES, (720.0, 1280.0, 3.0)), ValueError, r"image_shape must be \(height, width\)"),
-    (lambda: yolo.yolo_eval(_yolo_cases.random_head_outputs(1, (2, 2), 1, 2)[:3]), TypeError,
+    (lambda: yolo.yolo_eval(yolo_checks.random_head_outputs(1, (2, 2), 1, 2)[:3]), TypeError,
      r"yolo_outputs must be the tuple .* of length 3"),
-    (lambda: yolo.yolo_eval(_yolo_cases.random_head_outputs(1, (2, 2), 1, 2), score_threshold=7), ValueError,
+    (lambda: yolo.yolo_eval(yolo_checks.random_head_outputs(1, (2, 2), 1, 2), score_threshold=7), ValueError,
      r"score_threshold must be in \[0, 1\]; got 7.0"),
     (lambda: yolo.iou((0, 0, 1), (0, 0, 1, 1)), ValueError, r"box1 must hold 4 numbers"),
     (lambda: yolo.iou((0, 0, 1, 1), (2, 0, 1, 1)), ValueError, r"box2 has negative area"),
-    (lambda: detection.non_max_suppression(NEGATIVE, SCORES[:2]), ValueError,
+    (lambda: box_math.non_max_suppression(NEGATIVE, SCORES[:2]), ValueError,
      r"boxes has negative-area boxes .* first at row 1"),
-    (lambda: detection.non_max_suppression(BOXES, SCORES, 5, 1.2), ValueError, r"iou_threshold must be in \[0, 1\]"),
-    (lambda: detection.non_max_suppression(BOXES, SCORES[:3]), ValueError, r"scores must have one entry per box"),
-    (lambda: detection.encode_targets(BOXES, CLASSES, ANCHORS, 4, 2, (1, 1, 1)), ValueError,
+    (lambda: box_math.non_max_suppression(BOXES, SCORES, 5, 1.2), ValueError, r"iou_threshold must be in \[0, 1\]"),
+    (lambda: box_math.non_max_suppression(BOXES, SCORES[:3]), ValueError, r"scores must have one entry per box"),
+    (lambda: box_math.encode_targets(BOXES, CLASSES, ANCHORS, 4, 2, (1, 1, 1)), ValueError,
      r"image_shape must be \(height, width\)"),
-    (lambda: detection.encode_targets(BOXES, CLASSES + 5, ANCHORS, 4, 2, (1, 1)), ValueError,
+    (lambda: box_math.encode_targets(BOXES, CLASSES + 5, ANCHORS, 4, 2, (1, 1)), ValueError,
      r"classes must be integers in \[0, num_classes=2\)"),
-    (lambda: detection.encode_targets(BOXES, CLASSES, -ANCHORS, 4, 2, (1, 1)), ValueError,
+    (lambda: box_math.encode_targets(BOXES, CLASSES, -ANCHORS, 4, 2, (1, 1)), ValueError,
      r"anchors must be positive"),
-    (lambda: detection.encode_targets(NEGATIVE, CLASSES[:2], ANCHORS, 4, 2, (1, 1)), ValueError,
+    (lambda: box_math.encode_targets(NEGATIVE, CLASSES[:2], ANCHORS, 4, 2, (1, 1)), ValueError,
      r"boxes has negative-area boxes"),
-    (lambda: detection.kmeans_anchors(np.ones((3, 2)), 5), ValueError, r"k must be at most the number of boxes"),
-    (lambda: detection.match_detections(BOXES, SCORES, CLASSES, BOXES, CLASSES, -1), ValueError,
+    (lambda: box_math.kmeans_anchors(np.ones((3, 2)), 5), ValueError, r"k must be at most the number of boxes"),
+    (lambda: box_math.match_detections(BOXES, SCORES, CLASSES, BOXES, CLASSES, -1), ValueError,
      r"iou_threshold must be in \[0, 1\]"),
-    (lambda: detection.draw_boxes(np.zeros((4, 4)), BOXES, CLASSES, ["a", "b"]), ValueError,
+    (lambda: box_math.draw_boxes(np.zeros((4, 4)), BOXES, CLASSES, ["a", "b"]), ValueError,
      r"image must be a 3-D array"),
-    (lambda: detection.draw_boxes(np.zeros((4, 4, 3)), BOXES, CLASSES + 2, ["a", "b"]), ValueError,
+    (lambda: box_math.draw_boxes(np.zeros((4, 4, 3)), BOXES, CLASSES + 2, ["a", "b"]), ValueError,
      r"classes must index class_names"),
 ]
 

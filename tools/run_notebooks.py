@@ -25,7 +25,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("2.6", "3.2", "4.3", "4.7")
+HEAVY = ("2.6", "2.7", "3.2", "3.3", "4.3", "4.7")
 README_START = "<!-- notebook-times:start -->"
 README_END = "<!-- notebook-times:end -->"
 

@@ -21,7 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 
-from course_utils import detector  # noqa: E402
+from course_utils import paths  # noqa: E402
+from course_utils.detection import detector  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -32,7 +33,7 @@ def main(argv=None) -> int:
     parser.add_argument("--anchors", type=int, default=5)
     parser.add_argument("--n-train", type=int, default=None, help="default: the whole training split")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", type=Path, default=detector.DATA_DIR)
+    parser.add_argument("--out", type=Path, default=paths.DETECTOR_DIR)
     parser.add_argument("--init-weights", type=Path, default=None,
                         help="fine-tune from these weights instead of training from scratch")
     args = parser.parse_args(argv)

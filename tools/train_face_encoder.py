@@ -34,7 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from course_utils import face, face_data  # noqa: E402
+from course_utils import face, paths  # noqa: E402
+from course_utils.synthetic import identities  # noqa: E402
 
 VALIDATION = {"n_identities": 100, "photos_per_identity": 4, "split": "test", "first_identity": 0}
 TEST = {"n_identities": 200, "photos_per_identity": 4, "split": "test", "first_identity": 100}
@@ -49,7 +50,7 @@ def main(argv=None):
     parser.add_argument("--learning-rate", type=float, default=2e-3)
     parser.add_argument("--mining", choices=["batch_all", "batch_hard"], default="batch_all")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", type=Path, default=face.WEIGHTS)
+    parser.add_argument("--out", type=Path, default=paths.FACE_ENCODER_WEIGHTS)
     parser.add_argument("--cache-dir", type=Path, default=Path(tempfile.gettempdir()),
                         help="where the generated training photos are cached")
     parser.add_argument("--init", type=Path, default=None,
@@ -62,9 +63,9 @@ def main(argv=None):
         with np.load(cache) as saved:
             images, labels = saved["images"], saved["labels"]
     else:
-        images, labels = face_data.face_dataset(args.identities, args.photos, "train")
+        images, labels = identities.face_dataset(args.identities, args.photos, "train")
         np.savez(cache, images=images, labels=labels)
-    val_images, val_labels = face_data.face_dataset(**VALIDATION)
+    val_images, val_labels = identities.face_dataset(**VALIDATION)
     print(f"generated {len(images)} training and {len(val_images)} validation photos "
           f"in {time.perf_counter() - started:.0f} s", flush=True)
     best = {"auc": -1.0}
@@ -87,7 +88,7 @@ def main(argv=None):
                                   log_every=100, callback=keep_best)
     model.load_weights(best_path)
     best_path.unlink()
-    test_images, test_labels = face_data.face_dataset(**TEST)
+    test_images, test_labels = identities.face_dataset(**TEST)
     test = face.evaluate(face.encode(test_images, model), test_labels, threshold=best["threshold"])
     pixels = face.evaluate(face.pixel_encodings(test_images), test_labels,
                            threshold=face.evaluate(face.pixel_encodings(val_images), val_labels)["threshold"])

@@ -25,10 +25,12 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WEIGHTS = "small_resnet_signs.weights.h5"
-METADATA = "small_resnet_signs.json"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from course_utils import paths  # noqa: E402
+
+WEIGHTS = paths.SIGNS_RESNET_WEIGHTS.name
+METADATA = paths.SIGNS_RESNET_METADATA.name
 
 
 def signs_digest() -> str:
@@ -47,7 +49,7 @@ def main(argv=None) -> int:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--learning-rate", type=float, default=3e-3)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", type=Path, default=ROOT / "data" / "resnet")
+    parser.add_argument("--out", type=Path, default=paths.SIGNS_RESNET_WEIGHTS.parent)
     args = parser.parse_args(argv)
 
     import keras

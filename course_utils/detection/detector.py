@@ -20,12 +20,13 @@ from pathlib import Path
 
 import numpy as np
 
-from course_utils import _validate, detection, scenes, yolo
+from course_utils import _validate, paths, yolo
+from course_utils.detection import box_math
+from course_utils.synthetic import driving
 
-__all__ = ["DATA_DIR", "IMAGE_SIZE", "GRID", "build_detector", "yolo_loss", "encode_batch", "make_train_step",
+__all__ = ["IMAGE_SIZE", "GRID", "build_detector", "yolo_loss", "encode_batch", "make_train_step",
            "fit_steps", "train", "load_detector", "detect", "evaluate"]
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "yolo"
 WEIGHTS_FILE = "detector.weights.h5"
 IMAGE_SIZE = 96
 GRID = 12
@@ -104,7 +105,7 @@ def yolo_loss(y_true, y_pred, anchors, num_classes, ignore_threshold=0.6, coord_
     Parameters
     ----------
     y_true : tensor, shape (m, S, S, A, 5 + C)
-        Targets from :func:`course_utils.detection.encode_targets`.
+        Targets from :func:`course_utils.detection.box_math.encode_targets`.
     y_pred : tensor, shape (m, S, S, A * (5 + C))
         Raw network output.
     anchors : array_like, shape (A, 2)
@@ -170,7 +171,7 @@ def encode_batch(boxes, classes, anchors, num_classes, image_size=IMAGE_SIZE, gr
 
     Parameters
     ----------
-    boxes, classes : lists of arrays (one per image), as returned by :func:`course_utils.scenes.make_split`
+    boxes, classes : lists of arrays (one per image), as returned by :func:`course_utils.synthetic.driving.make_split`
     anchors : array_like, shape (A, 2)
     num_classes : int
     image_size, grid : int
@@ -179,7 +180,7 @@ def encode_batch(boxes, classes, anchors, num_classes, image_size=IMAGE_SIZE, gr
     -------
     numpy.ndarray, float32, shape (m, grid, grid, A, 5 + C)
     """
-    return np.stack([detection.encode_targets(b, c, anchors, grid, num_classes, (image_size, image_size))
+    return np.stack([box_math.encode_targets(b, c, anchors, grid, num_classes, (image_size, image_size))
                      for b, c in zip(boxes, classes, strict=True)])
 
 
@@ -261,7 +262,7 @@ def fit_steps(model, anchors, images, targets, steps=50, batch_size=16, learning
     return np.array(losses)
 
 
-def train(epochs=24, batch_size=32, learning_rate=2e-3, num_anchors=5, n_train=None, seed=0, out_dir=DATA_DIR,
+def train(epochs=24, batch_size=32, learning_rate=2e-3, num_anchors=5, n_train=None, seed=0, out_dir=None,
           log=print, init_weights=None):
     """Train the detector from scratch on the training split and write ``out_dir``.
 
@@ -275,7 +276,8 @@ def train(epochs=24, batch_size=32, learning_rate=2e-3, num_anchors=5, n_train=N
     n_train : int, optional
         Use only the first ``n_train`` training scenes (default: the whole split).
     seed : int
-    out_dir : path
+    out_dir : path, optional
+        Default the shipped folder, :data:`course_utils.paths.DETECTOR_DIR`.
     log : callable
     init_weights : path, optional
         Start from these weights (same anchors) instead of from scratch: a second, fine-tuning run.
@@ -289,16 +291,16 @@ def train(epochs=24, batch_size=32, learning_rate=2e-3, num_anchors=5, n_train=N
     import tensorflow as tf
 
     keras.utils.set_random_seed(seed)
-    out_dir = Path(out_dir)
+    out_dir = Path(paths.DETECTOR_DIR if out_dir is None else out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    images, boxes, classes = scenes.make_split("train", n_train)
-    C = len(scenes.CLASS_NAMES)
+    images, boxes, classes = driving.make_split("train", n_train)
+    C = len(driving.CLASS_NAMES)
     all_boxes = np.concatenate(boxes)
     wh_cells = np.stack([all_boxes[:, 3] - all_boxes[:, 1], all_boxes[:, 2] - all_boxes[:, 0]], 1) * GRID / IMAGE_SIZE
-    anchors, anchor_fit = detection.kmeans_anchors(wh_cells, num_anchors, seed=seed)
+    anchors, anchor_fit = box_math.kmeans_anchors(wh_cells, num_anchors, seed=seed)
     (out_dir / "anchors.txt").write_text(", ".join(f"{v:.5f}" for v in anchors.ravel()) + "\n")
-    (out_dir / "classes.txt").write_text("\n".join(scenes.CLASS_NAMES) + "\n")
+    (out_dir / "classes.txt").write_text("\n".join(driving.CLASS_NAMES) + "\n")
     targets = encode_batch(boxes, classes, anchors, C)
     log(f"{len(images)} training scenes, {len(all_boxes)} boxes, anchors (grid cells) {anchors.round(2).tolist()}, "
         f"mean best anchor IoU {anchor_fit:.3f}; data ready in {time.perf_counter() - started:.0f} s")
@@ -338,19 +340,20 @@ def train(epochs=24, batch_size=32, learning_rate=2e-3, num_anchors=5, n_train=N
     for split in ("val", "test"):
         mAP, per_class = evaluate(model, anchors, split)
         results[f"{split}_mAP50"] = round(mAP, 4)
-        results[f"{split}_AP50_per_class"] = dict(zip(scenes.CLASS_NAMES, np.round(per_class, 4).tolist(),
+        results[f"{split}_AP50_per_class"] = dict(zip(driving.CLASS_NAMES, np.round(per_class, 4).tolist(),
                                                       strict=True))
         log(f"{split}: mAP@0.5 {mAP:.3f}  per class {np.round(per_class, 3).tolist()}")
     (out_dir / "training.json").write_text(json.dumps(results, indent=1) + "\n")
     return results
 
 
-def load_detector(data_dir=DATA_DIR):
+def load_detector(data_dir=None):
     """The shipped detector with its anchors and class names.
 
     Parameters
     ----------
-    data_dir : path, default ``data/yolo`` in the repository
+    data_dir : path, optional
+        A folder written by :func:`train`; default the shipped one, :data:`course_utils.paths.DETECTOR_DIR`.
 
     Returns
     -------
@@ -358,13 +361,10 @@ def load_detector(data_dir=DATA_DIR):
     anchors : numpy.ndarray, shape (A, 2)
     class_names : list of str
     """
-    data_dir = Path(data_dir)
+    data_dir = Path(paths.DETECTOR_DIR if data_dir is None else data_dir)
     anchors = yolo.read_anchors(data_dir / "anchors.txt")
     class_names = yolo.read_classes(data_dir / "classes.txt")
-    weights = data_dir / WEIGHTS_FILE
-    if not weights.is_file():
-        raise ValueError(f"data_dir {str(data_dir)!r} has no {WEIGHTS_FILE}; "
-                         "run `python tools/train_detector.py` to train the detector")
+    weights = paths.require(data_dir / WEIGHTS_FILE, "the detector's weights", "python tools/train_detector.py")
     model = build_detector(len(anchors), len(class_names))
     model.load_weights(weights)
     return model, anchors, class_names
@@ -446,7 +446,7 @@ def evaluate(model, anchors, split="test", iou_threshold=0.5, n=None):
     mAP : float
     per_class : numpy.ndarray, shape (C,)
     """
-    images, boxes, classes = scenes.make_split(split, n)
+    images, boxes, classes = driving.make_split(split, n)
     detections = detect(model, anchors, images, score_threshold=0.01, max_boxes=30)
-    return detection.mean_average_precision(detections, list(zip(boxes, classes, strict=True)),
-                                            len(scenes.CLASS_NAMES), iou_threshold)
+    return box_math.mean_average_precision(detections, list(zip(boxes, classes, strict=True)),
+                                            len(driving.CLASS_NAMES), iou_threshold)

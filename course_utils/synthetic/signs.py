@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
-from course_utils import _render
+from course_utils.synthetic import render
 
 # Index, middle, ring, little: knuckle x, length, width, spread direction (degrees).
 _FINGERS = np.array([
@@ -68,14 +68,14 @@ def draw_hand(rng: np.random.Generator, count: int) -> np.ndarray:
         uint8 image of shape ``(64, 64, 3)``.
     """
     raised = _POSES[count][rng.integers(len(_POSES[count]))]
-    skin = _render.skin_tone(rng)
+    skin = render.skin_tone(rng)
     crease = skin * rng.uniform(0.62, 0.75)
 
     # Placement: mirror (left/right hand), rotation, palm width in pixels, palm centre.
     mirror = rng.choice([-1.0, 1.0])
     angle = np.deg2rad(rng.normal(0, 4))
-    width = rng.uniform(0.32, 0.37) * _render.HI
-    centre = np.array([rng.uniform(0.45, 0.55), rng.uniform(0.66, 0.72)]) * _render.HI
+    width = rng.uniform(0.32, 0.37) * render.HI
+    centre = np.array([rng.uniform(0.45, 0.55), rng.uniform(0.66, 0.72)]) * render.HI
     rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
 
     def place(points) -> np.ndarray:
@@ -109,22 +109,22 @@ def draw_hand(rng: np.random.Generator, count: int) -> np.ndarray:
     # Keep raised fingertips inside the frame by sliding the hand (never shrinking it).
     tips = [place(tip)[0] for base, tip, w, up in segments if up] + [place(p1)[0] for _, p1 in thumb]
     tips = np.array(tips + [centre])
-    margin = 0.05 * _render.HI
+    margin = 0.05 * render.HI
     shift = np.zeros(2)
     shift[1] = max(0.0, margin - tips[:, 1].min())
-    shift[0] = max(0.0, margin - tips[:, 0].min()) - max(0.0, tips[:, 0].max() - (_render.HI - margin))
+    shift[0] = max(0.0, margin - tips[:, 0].min()) - max(0.0, tips[:, 0].max() - (render.HI - margin))
     centre = centre + shift
 
-    colour = Image.new("RGB", (_render.HI, _render.HI), (0, 0, 0))
-    mask = Image.new("L", (_render.HI, _render.HI), 0)
+    colour = Image.new("RGB", (render.HI, render.HI), (0, 0, 0))
+    mask = Image.new("L", (render.HI, render.HI), 0)
     draw_c, draw_m = ImageDraw.Draw(colour), ImageDraw.Draw(mask)
 
     def capsule(p0, p1, w, fill, outline=None) -> None:
         a, b = place(p0)[0], place(p1)[0]
         if outline is not None:
-            _render.capsule(draw_c, a, b, w * width + 2 * _render.SCALE, _render.rgb(outline))
-        _render.capsule(draw_c, a, b, w * width, _render.rgb(fill))
-        _render.capsule(draw_m, a, b, w * width + (2 * _render.SCALE if outline is not None else 0), 255)
+            render.capsule(draw_c, a, b, w * width + 2 * render.SCALE, render.rgb(outline))
+        render.capsule(draw_c, a, b, w * width, render.rgb(fill))
+        render.capsule(draw_m, a, b, w * width + (2 * render.SCALE if outline is not None else 0), 255)
 
     # Forearm and, often, a sleeve.
     forearm_width = rng.uniform(0.70, 0.85)
@@ -132,15 +132,15 @@ def draw_hand(rng: np.random.Generator, count: int) -> np.ndarray:
     if rng.random() < 0.55:
         cloth, top, half = rng.uniform(20, 230, 3), rng.uniform(0.9, 1.4), forearm_width * 0.68
         cuff = [tuple(p) for p in place([(-half, top), (half, top), (half * 1.2, 4.5), (-half * 1.2, 4.5)])]
-        draw_c.polygon(cuff, fill=_render.rgb(cloth), outline=_render.rgb(cloth * 0.7))
+        draw_c.polygon(cuff, fill=render.rgb(cloth), outline=render.rgb(cloth * 0.7))
         draw_m.polygon(cuff, fill=255)
     palm = [tuple(p) for p in place(_PALM)]
-    draw_c.polygon(palm, fill=_render.rgb(skin), outline=_render.rgb(crease))
+    draw_c.polygon(palm, fill=render.rgb(skin), outline=render.rgb(crease))
     draw_m.polygon(palm, fill=255)
     # Palm creases: two faint lines.
     for y0, y1 in ((-0.22, -0.08), (0.05, 0.2)):
         line = place([(-0.45, y0), (0.0, (y0 + y1) / 2 - 0.04), (0.35, y1)])
-        draw_c.line([tuple(p) for p in line], fill=_render.rgb(skin * 0.85), width=_render.SCALE)
+        draw_c.line([tuple(p) for p in line], fill=render.rgb(skin * 0.85), width=render.SCALE)
     for base, tip, w, up in segments:
         if up:
             capsule(base + 0.3 * (tip - base), tip, w, skin, outline=crease)
@@ -153,18 +153,18 @@ def draw_hand(rng: np.random.Generator, count: int) -> np.ndarray:
     # Shading: rounded edges, a directional light, and a soft shadow on the wall.
     hand = np.asarray(colour, dtype=np.float64)
     alpha = np.asarray(mask, dtype=np.float64) / 255
-    rim = _render.blur(alpha, 2.5 * _render.SCALE)
-    x, y = _render.grid()
+    rim = render.blur(alpha, 2.5 * render.SCALE)
+    x, y = render.grid()
     light_angle = rng.uniform(0, 2 * np.pi)
     light = 1 + rng.uniform(0.1, 0.35) * ((x - 0.5) * np.cos(light_angle) + (y - 0.5) * np.sin(light_angle))
     hand = hand * ((0.72 + 0.28 * np.clip(2 * rim - 0.6, 0, 1)) * light)[..., None]
 
     wall = rng.uniform(175, 240) * rng.uniform(0.92, 1.08, 3)
     wall = np.clip(wall, 150, 255)
-    canvas = _render.background(rng, wall)
-    offset = (rng.normal(0, 3 * _render.SCALE, 2)).round().astype(int)
-    shadow = _render.shifted(alpha, offset)
-    shadow = _render.blur(shadow, rng.uniform(3, 7) * _render.SCALE) * rng.uniform(0.15, 0.4)
+    canvas = render.background(rng, wall)
+    offset = (rng.normal(0, 3 * render.SCALE, 2)).round().astype(int)
+    shadow = render.shifted(alpha, offset)
+    shadow = render.blur(shadow, rng.uniform(3, 7) * render.SCALE) * rng.uniform(0.15, 0.4)
     canvas = canvas * (1 - shadow)[..., None]
     canvas = canvas * (1 - alpha[..., None]) + hand * alpha[..., None]
-    return _render.finish(rng, canvas)
+    return render.finish(rng, canvas)

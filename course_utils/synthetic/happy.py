@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
-from course_utils import _render
+from course_utils.synthetic import render
 
 _HAIR = np.array([(25, 20, 18), (60, 40, 28), (105, 70, 40), (150, 110, 60), (205, 170, 105),
                   (150, 60, 30), (160, 160, 160), (225, 225, 220)], dtype=np.float64)
@@ -41,8 +41,8 @@ def draw_face(rng: np.random.Generator, smiling: bool) -> np.ndarray:
     numpy.ndarray
         uint8 image of shape ``(64, 64, 3)``.
     """
-    hi = _render.HI
-    skin = _render.skin_tone(rng)
+    hi = render.HI
+    skin = render.skin_tone(rng)
     hair = _HAIR[rng.integers(len(_HAIR))] * rng.uniform(0.85, 1.15)
     cx, cy = hi * rng.uniform(0.47, 0.53), hi * rng.uniform(0.47, 0.53)
     rx = hi * rng.uniform(0.26, 0.30)
@@ -54,35 +54,35 @@ def draw_face(rng: np.random.Generator, smiling: bool) -> np.ndarray:
     style = rng.choice(["short", "long", "bangs", "bald", "bun"], p=[0.35, 0.3, 0.15, 0.1, 0.1])
 
     # Behind the face: shirt, neck, long hair.
-    shirt = _render.rgb(rng.uniform(15, 235, 3))
+    shirt = render.rgb(rng.uniform(15, 235, 3))
     d.ellipse([cx - 1.9 * rx, cy + 1.25 * ry, cx + 1.9 * rx, cy + 3.2 * ry], fill=shirt)
-    d.rectangle([cx - 0.45 * rx, cy + 0.5 * ry, cx + 0.45 * rx, cy + 1.45 * ry], fill=_render.rgb(skin * 0.85))
+    d.rectangle([cx - 0.45 * rx, cy + 0.5 * ry, cx + 0.45 * rx, cy + 1.45 * ry], fill=render.rgb(skin * 0.85))
     if style == "long":
-        d.ellipse([cx - 1.18 * rx, cy - 1.15 * ry, cx + 1.18 * rx, cy + 0.9 * ry], fill=_render.rgb(hair))
+        d.ellipse([cx - 1.18 * rx, cy - 1.15 * ry, cx + 1.18 * rx, cy + 0.9 * ry], fill=render.rgb(hair))
         d.rectangle([cx - 1.18 * rx, cy - 0.1 * ry, cx + 1.18 * rx, cy + rng.uniform(0.9, 1.5) * ry],
-                    fill=_render.rgb(hair))
+                    fill=render.rgb(hair))
     if style == "bun":
-        d.ellipse([cx - 0.45 * rx, cy - 1.45 * ry, cx + 0.45 * rx, cy - 0.75 * ry], fill=_render.rgb(hair))
+        d.ellipse([cx - 0.45 * rx, cy - 1.45 * ry, cx + 0.45 * rx, cy - 0.75 * ry], fill=render.rgb(hair))
     # Ears and face.
     for side in (-1, 1):
         ex = cx + side * 0.97 * rx
-        d.ellipse([ex - 0.16 * rx, cy - 0.22 * ry, ex + 0.16 * rx, cy + 0.12 * ry], fill=_render.rgb(skin * 0.92))
-    d.ellipse([cx - rx, cy - ry, cx + rx, cy + ry], fill=_render.rgb(skin))
+        d.ellipse([ex - 0.16 * rx, cy - 0.22 * ry, ex + 0.16 * rx, cy + 0.12 * ry], fill=render.rgb(skin * 0.92))
+    d.ellipse([cx - rx, cy - ry, cx + rx, cy + ry], fill=render.rgb(skin))
     # Hair on top.
     if style != "bald":
         cut = rng.uniform(8, 30)
         d.chord([cx - 1.06 * rx, cy - 1.08 * ry, cx + 1.06 * rx, cy + 0.75 * ry], 180 + cut, 360 - cut,
-                fill=_render.rgb(hair))
+                fill=render.rgb(hair))
         if style == "bangs":
             d.chord([cx - 0.95 * rx, cy - 1.0 * ry, cx + 0.95 * rx, cy - 0.1 * ry], 170, 370,
-                     fill=_render.rgb(hair))
+                     fill=render.rgb(hair))
 
     # Eyes: narrower when smiling, sometimes closed into arcs.
     openness = rng.uniform(0.15, 0.85) if smiling else rng.uniform(0.55, 1.1)
     eye_y = cy - rng.uniform(0.02, 0.14) * ry
     eye_dx, eye_w = rng.uniform(0.34, 0.44) * rx, rng.uniform(0.13, 0.17) * rx
-    iris = _render.rgb(_IRIS[rng.integers(len(_IRIS))])
-    dark = _render.rgb(skin * 0.35)
+    iris = render.rgb(_IRIS[rng.integers(len(_IRIS))])
+    dark = render.rgb(skin * 0.35)
     brow_tilt = rng.uniform(-0.08, 0.08) * rx
     brow_y = eye_y - rng.uniform(0.16, 0.26) * ry
     for side in (-1, 1):
@@ -100,16 +100,16 @@ def draw_face(rng: np.random.Generator, smiling: bool) -> np.ndarray:
             d.line(_curve((ex - eye_w, eye_y), (ex + eye_w, eye_y), -eh), fill=dark, width=line + 1)
         inner, outer = ex - side * 1.1 * eye_w, ex + side * 1.2 * eye_w
         d.line([(inner, brow_y + side * 0 + brow_tilt), (outer, brow_y - brow_tilt)],
-               fill=_render.rgb(hair * 0.8), width=line + 2)
+               fill=render.rgb(hair * 0.8), width=line + 2)
 
     # Nose.
     nose_y = cy + rng.uniform(0.18, 0.28) * ry
-    d.line(_curve((cx - 0.1 * rx, nose_y), (cx + 0.1 * rx, nose_y), 0.05 * rx, 6), fill=_render.rgb(skin * 0.7),
+    d.line(_curve((cx - 0.1 * rx, nose_y), (cx + 0.1 * rx, nose_y), 0.05 * rx, 6), fill=render.rgb(skin * 0.7),
            width=line + 1)
 
     # Mouth: corners raised when smiling (and often open with teeth), flat or down otherwise.
     mouth_y = cy + rng.uniform(0.47, 0.54) * ry
-    lips = _render.rgb(skin * 0.62 + np.array([45, 5, 5]))
+    lips = render.rgb(skin * 0.62 + np.array([45, 5, 5]))
     if smiling:
         half = rng.uniform(0.36, 0.52) * rx
         lift = rng.uniform(0.45, 0.75) * half
@@ -132,7 +132,7 @@ def draw_face(rng: np.random.Generator, smiling: bool) -> np.ndarray:
 
     # Glasses.
     if rng.random() < 0.3:
-        frame = _render.rgb(rng.uniform(0, 120, 3))
+        frame = render.rgb(rng.uniform(0, 120, 3))
         lens = 1.55 * eye_w
         for side in (-1, 1):
             ex = cx + side * eye_dx
@@ -143,15 +143,15 @@ def draw_face(rng: np.random.Generator, smiling: bool) -> np.ndarray:
     layer = layer.rotate(rng.normal(0, 3), resample=Image.BICUBIC, center=(cx, cy))
     rgba = np.asarray(layer, dtype=np.float64)
     person, alpha = rgba[..., :3], rgba[..., 3] / 255
-    x, y = _render.grid()
+    x, y = render.grid()
     light_angle = rng.uniform(0, 2 * np.pi)
     light = 1 + rng.uniform(0.1, 0.45) * ((x - cx / hi) * np.cos(light_angle) + (y - cy / hi) * np.sin(light_angle))
-    rim = _render.blur(alpha, 3.0 * _render.SCALE)
+    rim = render.blur(alpha, 3.0 * render.SCALE)
     person = person * ((0.8 + 0.2 * np.clip(2 * rim - 0.6, 0, 1)) * light)[..., None]
 
     base = rng.uniform(40, 235) * rng.uniform(0.7, 1.3, 3)
-    canvas = _render.background(rng, np.clip(base, 20, 255), texture=rng.uniform(5, 30))
-    shadow = _render.shifted(alpha, rng.normal(0, 4 * _render.SCALE, 2).round())
-    canvas = canvas * (1 - _render.blur(shadow, 6 * _render.SCALE) * rng.uniform(0.1, 0.35))[..., None]
+    canvas = render.background(rng, np.clip(base, 20, 255), texture=rng.uniform(5, 30))
+    shadow = render.shifted(alpha, rng.normal(0, 4 * render.SCALE, 2).round())
+    canvas = canvas * (1 - render.blur(shadow, 6 * render.SCALE) * rng.uniform(0.1, 0.35))[..., None]
     canvas = canvas * (1 - alpha[..., None]) + person * alpha[..., None]
-    return _render.finish(rng, canvas)
+    return render.finish(rng, canvas)

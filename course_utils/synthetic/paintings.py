@@ -1,27 +1,22 @@
-"""Images for neural style transfer: sample photos, procedural style images, files.
+"""Procedural paintings for style transfer, drawn by this project (sections 4.5 and 4.7).
 
 Every function returns a float32 batch of one image, ``(1, n_H, n_W, 3)`` with values in
 ``[0, 1]``, the layout :func:`course_utils.style.generate` takes.
 
-- :func:`content_image`: photos shipped with installed packages (scikit-image's
-  ``skimage.data`` and matplotlib's sample data), so nothing is downloaded.
-- :func:`style_image`: a procedural painting made by this project (:func:`brush_strokes`,
-  :func:`mosaic`) or a photo with a strong texture.
-- :func:`load_image`: any image file of the learner's; a file that cannot be read as an
-  image gives a ValueError that names it.
+- :func:`brush_strokes` and :func:`mosaic`: paintings drawn from a seed and a palette.
+- :func:`style_image`: one of those by name, or a sample photo with a strong texture.
+- :func:`shuffle_tiles`: the same tiles in another order (style kept, layout lost).
+
+Photos and image files are read by :mod:`course_utils.image_io`.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 
-from course_utils import _validate
+from course_utils import _validate, image_io
 
-__all__ = ["PALETTES", "CONTENT_PHOTOS", "STYLE_NAMES", "content_image", "style_image", "load_image",
-           "save_image", "as_batch", "brush_strokes", "mosaic", "shuffle_tiles"]
+__all__ = ["PALETTES", "STYLE_NAMES", "style_image", "brush_strokes", "mosaic", "shuffle_tiles"]
 
 #: Colour palettes (RGB, 0..255) of the procedural style images.
 PALETTES = {
@@ -30,150 +25,8 @@ PALETTES = {
     "fauve": [(230, 40, 40), (30, 140, 60), (250, 200, 0), (20, 60, 180), (240, 110, 180), (10, 10, 10)],
 }
 
-_SKIMAGE_PHOTOS = ("astronaut", "chelsea", "coffee", "rocket")
-#: Names accepted by :func:`content_image`.
-CONTENT_PHOTOS = (*_SKIMAGE_PHOTOS, "grace_hopper")
-#: Names accepted by :func:`style_image` besides the content photos.
+#: Names accepted by :func:`style_image` besides the sample photos of :mod:`course_utils.image_io`.
 STYLE_NAMES = ("brush_strokes", "mosaic")
-
-
-def as_batch(image, name="image"):
-    """Check an image and return it as ``(1, n_H, n_W, 3)`` float32 in ``[0, 1]``.
-
-    Parameters
-    ----------
-    image : array_like or tf.Tensor, shape (n_H, n_W, 3), (1, n_H, n_W, 3), (n_H, n_W) or (n_H, n_W, 4)
-        uint8 values 0..255 or floats in ``[0, 1]``; grey images are repeated on three
-        channels and an alpha channel is dropped.
-    name : str
-        The argument's name for error messages.
-
-    Returns
-    -------
-    ndarray, shape (1, n_H, n_W, 3), float32
-    """
-    if hasattr(image, "numpy") and not isinstance(image, np.ndarray):
-        image = image.numpy()
-    array = _validate.as_numeric_array(image, name, layout="(n_H, n_W, 3) or (1, n_H, n_W, 3)")
-    if array.ndim == 4:
-        if array.shape[0] != 1:
-            raise ValueError(f"{name} must be one image, shape (1, n_H, n_W, 3); got shape {array.shape}")
-        array = array[0]
-    if array.ndim == 2:
-        array = np.repeat(array[..., None], 3, axis=2)
-    if array.ndim != 3 or array.shape[2] not in (3, 4):
-        raise ValueError(f"{name} must be an image of shape (n_H, n_W, 3) or (1, n_H, n_W, 3); got shape "
-                         f"{np.shape(image)}")
-    array = array[..., :3]
-    if np.issubdtype(array.dtype, np.integer):
-        array = array / 255.0
-    if not np.all(np.isfinite(array)) or array.min() < 0 or array.max() > 1:
-        raise ValueError(f"{name} must hold values in [0, 1] (floats) or 0..255 (integers); got values in "
-                         f"[{float(np.nanmin(array)):.3g}, {float(np.nanmax(array)):.3g}]")
-    return array[None].astype(np.float32)
-
-
-def _resize(array, size):
-    """Centre-crop to a square and resize (``size`` int) or resize to ``(n_H, n_W)``."""
-    from skimage.transform import resize
-
-    if size is None:
-        return array
-    if isinstance(size, (tuple, list)):
-        if len(size) != 2:
-            raise ValueError(f"size must be an int or a pair (n_H, n_W); got {size!r}")
-        n_H, n_W = (_validate.integer(s, "size", minimum=8) for s in size)
-    else:
-        n_H = n_W = _validate.integer(size, "size", minimum=8)
-        h, w = array.shape[1:3]
-        side = min(h, w)
-        top, left = (h - side) // 2, (w - side) // 2
-        array = array[:, top:top + side, left:left + side]
-    resized = resize(array[0], (n_H, n_W), anti_aliasing=True, preserve_range=True)
-    return np.clip(resized, 0.0, 1.0)[None].astype(np.float32)
-
-
-def load_image(path, size=None):
-    """Read an image file.
-
-    Parameters
-    ----------
-    path : str or path-like
-        Any format Pillow reads (PNG, JPEG, ...).
-    size : int or (int, int), optional
-        int: centre-crop to a square and resize to ``size x size``; pair: resize to
-        ``(n_H, n_W)``; None: keep the file's size.
-
-    Returns
-    -------
-    ndarray, shape (1, n_H, n_W, 3), float32 in [0, 1]
-    """
-    from PIL import Image, UnidentifiedImageError
-
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be the path of an image file; got {type(path).__name__}")
-    path = Path(path)
-    if not path.is_file():
-        raise ValueError(f"path {str(path)!r} is not an existing image file")
-    try:
-        with Image.open(path) as opened:
-            array = np.asarray(opened.convert("RGB"))
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-        raise ValueError(f"path {str(path)!r} could not be read as an image ({type(exc).__name__}: {exc})") from None
-    return _resize(as_batch(array, "path"), size)
-
-
-def save_image(image, path):
-    """Save an image as PNG, creating folders; return the path.
-
-    Parameters
-    ----------
-    image : array_like, shape (n_H, n_W, 3) or (1, n_H, n_W, 3), values in [0, 1]
-    path : str or path-like
-
-    Returns
-    -------
-    pathlib.Path
-    """
-    from PIL import Image
-
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a file path; got {type(path).__name__}")
-    array = as_batch(image, "image")[0]
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(np.round(array * 255).astype(np.uint8)).save(path, format="PNG")
-    return path
-
-
-def content_image(name="chelsea", size=128):
-    """A sample photo from an installed package.
-
-    Parameters
-    ----------
-    name : {"astronaut", "chelsea", "coffee", "rocket", "grace_hopper"}, default "chelsea"
-        ``skimage.data`` photos, or matplotlib's portrait of Grace Hopper.
-    size : int or (int, int) or None, default 128
-        As in :func:`load_image`.
-
-    Returns
-    -------
-    ndarray, shape (1, n_H, n_W, 3), float32 in [0, 1]
-    """
-    if name in _SKIMAGE_PHOTOS:
-        import skimage.data
-
-        array = getattr(skimage.data, name)()
-    elif name == "grace_hopper":
-        from matplotlib import cbook
-
-        with cbook.get_sample_data("grace_hopper.jpg") as file:
-            from PIL import Image
-
-            array = np.asarray(Image.open(file).convert("RGB"))
-    else:
-        raise ValueError(f"name must be one of {list(CONTENT_PHOTOS)}; got {name!r}")
-    return _resize(as_batch(array, name), size)
 
 
 def style_image(name="brush_strokes", size=128, palette=None, seed=0):
@@ -182,7 +35,7 @@ def style_image(name="brush_strokes", size=128, palette=None, seed=0):
     Parameters
     ----------
     name : str, default "brush_strokes"
-        One of :data:`STYLE_NAMES` or :data:`CONTENT_PHOTOS`.
+        One of :data:`STYLE_NAMES` or :data:`course_utils.image_io.SAMPLE_PHOTOS`.
     size : int, default 128
     palette : str, optional
         A key of :data:`PALETTES` for the procedural images (default "starry" for brush
@@ -197,9 +50,9 @@ def style_image(name="brush_strokes", size=128, palette=None, seed=0):
         return brush_strokes(size, palette or "starry", seed)
     if name == "mosaic":
         return mosaic(size, palette or "sunset", seed)
-    if name in CONTENT_PHOTOS:
-        return content_image(name, size)
-    raise ValueError(f"name must be one of {list(STYLE_NAMES + CONTENT_PHOTOS)}; got {name!r}")
+    if name in image_io.SAMPLE_PHOTOS:
+        return image_io.sample_photo(name, size)
+    raise ValueError(f"name must be one of {list(STYLE_NAMES + image_io.SAMPLE_PHOTOS)}; got {name!r}")
 
 
 def _painting_start(size, palette, seed):
@@ -305,7 +158,7 @@ def shuffle_tiles(image, n_tiles=4, seed=0):
     Parameters
     ----------
     image : array_like, shape (n_H, n_W, 3) or (1, n_H, n_W, 3)
-        As accepted by :func:`as_batch`; ``n_H`` and ``n_W`` must be multiples of ``n_tiles``.
+        As accepted by :func:`course_utils.image_io.as_batch`; ``n_H`` and ``n_W`` must be multiples of ``n_tiles``.
     n_tiles : int, default 4
         Tiles per side (at least 2).
     seed : int, default 0
@@ -315,7 +168,7 @@ def shuffle_tiles(image, n_tiles=4, seed=0):
     -------
     ndarray, shape (1, n_H, n_W, 3), float32 in [0, 1]
     """
-    batch = as_batch(image, "image")
+    batch = image_io.as_batch(image, "image")
     n_tiles = _validate.integer(n_tiles, "n_tiles", minimum=2)
     _, n_H, n_W, n_C = batch.shape
     if n_H % n_tiles or n_W % n_tiles:
