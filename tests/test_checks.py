@@ -29,7 +29,7 @@ def test_first_mismatching_index_is_reported(capsys):
 
     assert checks.check_conv_forward(forward_without_bias) is False
     out = capsys.readouterr().out
-    assert "result[0][0, 0, 0, 0] is" in out and "entries differ" in out
+    assert "Z[0, 0, 0, 0] is" in out and "entries differ" in out
 
 
 def test_wrong_dtype_and_kind_are_reported(capsys):
