@@ -6,11 +6,13 @@ All input shapes are given without the batch axis, channels last:
 
 from __future__ import annotations
 
+import numpy as np
+
 from course_utils import _validate
 
 __all__ = [
     "conv_output_size", "conv_output_shape", "pool_output_shape",
-    "conv_param_count", "dense_param_count", "same_padding", "depth_profile",
+    "conv_param_count", "dense_param_count", "same_padding", "depth_profile", "window_coverage",
 ]
 
 
@@ -208,3 +210,33 @@ def depth_profile(n, f, padding="valid", pool_every=None, max_layers=60):
             size = conv_output_size(size, 2, stride=2)
         sizes.append(size)
     return sizes
+
+
+def window_coverage(n, f, pad=0, stride=1):
+    """How many positions of an ``f x f`` window cover each pixel of an ``n x n`` input.
+
+    The window slides over the input padded with ``pad`` zeros on each side, in steps of
+    ``stride``; a pixel's count is the number of outputs it takes part in.
+
+    Parameters
+    ----------
+    n : int
+        Input height and width.
+    f : int
+        Window (filter) size.
+    pad : int, default 0
+        Zeros added on each side.
+    stride : int, default 1
+        Step between windows.
+
+    Returns
+    -------
+    ndarray of int, shape (n, n)
+        The count for every input pixel (the padding itself is not included).
+    """
+    n_out = conv_output_size(n, f, pad, stride)
+    counts = np.zeros((n + 2 * pad, n + 2 * pad), dtype=int)
+    for top in range(0, n_out * stride, stride):
+        for left in range(0, n_out * stride, stride):
+            counts[top:top + f, left:left + f] += 1
+    return counts[pad:pad + n, pad:pad + n]

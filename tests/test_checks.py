@@ -29,7 +29,7 @@ def test_first_mismatching_index_is_reported(capsys):
 
     assert checks.check_conv_forward(forward_without_bias) is False
     out = capsys.readouterr().out
-    assert "result[0][0, 0, 0, 0] is" in out and "entries differ" in out
+    assert "Z[0, 0, 0, 0] is" in out and "entries differ" in out
 
 
 def test_wrong_dtype_and_kind_are_reported(capsys):
@@ -100,3 +100,40 @@ def test_make_checker_checks_any_function_against_its_reference(capsys):
     assert "FAIL case 1 (a vector): result[1] is 4.5; expected 3 (1 of 2 entries differ)" in out
     assert "FAIL case 2 (a matrix): result[0, 0] is 0.5; expected 1 (2 of 2 entries differ)" in out
     assert out.endswith("sqrt: 0 of 2 cases passed.\n")
+
+
+def test_each_usual_mistake_fails_the_case_that_isolates_it_and_prints_its_hint(capsys):
+    """A missing bias fails only the case that adds one; a fixed stride or pad fails the cases that change them."""
+    def no_bias(A_prev, W, b, hparameters):
+        return conv_fast.conv_forward(A_prev, W, np.zeros_like(b), hparameters)
+
+    def stride_one(A_prev, W, b, hparameters):
+        return conv_fast.conv_forward(A_prev, W, b, {"stride": 1, "pad": hparameters["pad"]})
+
+    assert checks.check_conv_forward(no_bias, verbose=False) is False
+    out = capsys.readouterr().out
+    assert "conv_forward: 1 of 7 cases passed." in out and "FAIL case 1 " not in out
+    assert "hint: the input of case 1 with a non-zero bias" in out
+    assert checks.check_conv_forward(stride_one, verbose=False) is False
+    out = capsys.readouterr().out
+    assert "Z has shape (1, 5, 5, 2); expected (1, 3, 3, 2)" in out and "hint: this case has stride=2" in out
+
+    assert checks.check_conv_single_step(lambda a, W, b: np.sum(a * W) + b, verbose=False) is False
+    out = capsys.readouterr().out
+    assert "result should be a single number; got an array of shape (1, 1, 1)" in out and "float(b)" in out
+
+    def backward_keeps_padding(dZ, cache):
+        pad = cache[3]["pad"]
+        dA_prev, dW, db = conv_fast.conv_backward(dZ, cache)
+        return np.pad(dA_prev, ((0, 0), (pad, pad), (pad, pad), (0, 0))), dW, db
+
+    assert checks.check_conv_backward(backward_keeps_padding, verbose=False) is False
+    out = capsys.readouterr().out
+    assert "dA_prev has shape (2, 7, 9, 4); expected (2, 5, 7, 4)" in out and "cut the padding off" in out
+
+    def conv3d_no_bias(A_prev, W, b, hparameters):
+        return conv_fast.conv3d_forward(A_prev, W, np.zeros_like(b), hparameters)
+
+    assert checks.check_conv3d_forward(conv3d_no_bias, verbose=False) is False
+    out = capsys.readouterr().out
+    assert "conv3d_forward: 1 of 4 cases passed." in out and "hint: the input of case 1 with a non-zero bias" in out

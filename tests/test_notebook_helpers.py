@@ -41,3 +41,16 @@ def test_plus_or_cross_is_seeded_balanced_and_drawn():
         plus_or_cross(4, noise=-1)
     with pytest.raises(ValueError, match="size must be an integer >= 3"):
         plus_or_cross(4, size=2)
+
+
+def test_setup_sets_the_figure_dpi_and_rejects_a_bad_one():
+    import matplotlib
+
+    setup(seed=0, dpi=100)
+    assert matplotlib.rcParams["figure.dpi"] == 100
+    setup(seed=0)
+    assert matplotlib.rcParams["figure.dpi"] == 80
+    with pytest.raises(TypeError, match="dpi must be an integer; got float 100.5"):
+        setup(dpi=100.5)
+    with pytest.raises(ValueError, match="dpi must be a positive integer; got 0"):
+        setup(dpi=0)

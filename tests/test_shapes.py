@@ -110,3 +110,21 @@ def test_downsampling_layers(keras):
     assert [(kind, a, b) for _, kind, a, b in downsampling_layers(model)] == [("MaxPooling2D", 16, 8), ("Conv2D", 8, 4)]
     with pytest.raises(TypeError, match="model must be a keras.Model"):
         downsampling_layers([1, 2])
+
+
+@pytest.mark.parametrize("n,f,pad,stride", [(10, 3, 0, 1), (10, 3, 1, 1), (7, 3, 1, 2), (6, 5, 2, 1), (5, 2, 0, 2)])
+def test_window_coverage_counts_the_windows_a_backward_pass_sees(n, f, pad, stride):
+    import numpy as np
+
+    from course_utils import conv_fast
+
+    Z, cache = conv_fast.conv_forward(np.zeros((1, n, n, 1)), np.ones((f, f, 1, 1)), np.zeros((1, 1, 1, 1)),
+                                      {"stride": stride, "pad": pad})
+    counted = conv_fast.conv_backward(np.ones_like(Z), cache)[0][0, :, :, 0]
+    assert np.array_equal(shapes.window_coverage(n, f, pad, stride), counted)
+
+
+def test_window_coverage_of_a_3x3_window_with_and_without_padding():
+    valid, same = shapes.window_coverage(10, 3), shapes.window_coverage(10, 3, pad=1)
+    assert (valid[0, 0], valid[0, 5], valid[5, 5]) == (1, 3, 9)
+    assert (same[0, 0], same[0, 5], same[5, 5]) == (4, 6, 9)

@@ -92,11 +92,10 @@ def pool_backward(dA, cache, mode="max"):
                 left = w * stride
                 for c in range(n_C):
                     if mode == "max":
-                        window = A_prev[i, top:top + f, left:left + f, c]
-                        # the maximum came from one input: the first one, if several are tied
-                        mask = np.zeros(window.shape, dtype=bool)
-                        mask[np.unravel_index(np.argmax(window), window.shape)] = True
-                        dA_prev[i, top:top + f, left:left + f, c] += mask * dA[i, h, w, c]
+                        mask = create_mask_from_window(A_prev[i, top:top + f, left:left + f, c])
+                        # one input produced the maximum: on a tie, the first True of the mask
+                        row, col = np.unravel_index(np.argmax(mask), mask.shape)
+                        dA_prev[i, top + row, left + col, c] += dA[i, h, w, c]
                     else:
                         dA_prev[i, top:top + f, left:left + f, c] += distribute_value(dA[i, h, w, c], (f, f))
     return dA_prev
