@@ -13,7 +13,10 @@ Shapes (channels last, as in the course):
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from course_utils import _arguments, _validate
 
@@ -24,7 +27,7 @@ __all__ = [
 ]
 
 
-def zero_pad(X, pad):
+def zero_pad(X: ArrayLike, pad: int) -> np.ndarray:
     """Pad every image of a batch with ``pad`` zeros on its height and width.
 
     Parameters
@@ -43,7 +46,7 @@ def zero_pad(X, pad):
     return np.pad(X, ((0, 0), (pad, pad), (pad, pad), (0, 0)), mode="constant", constant_values=0)
 
 
-def conv_single_step(a_slice_prev, W, b):
+def conv_single_step(a_slice_prev: ArrayLike, W: ArrayLike, b: ArrayLike) -> np.float64:
     """Apply one filter to one window: ``sum(a_slice_prev * W) + b``.
 
     Parameters
@@ -71,7 +74,7 @@ def conv_single_step(a_slice_prev, W, b):
     return np.float64(np.sum(a_slice_prev * W, dtype=np.float64) + b.item())
 
 
-def window_positions(n_H, n_W, f, stride):
+def window_positions(n_H: int, n_W: int, f: int, stride: int) -> Iterator[tuple[int, int, slice, slice]]:
     """Every output position ``(h, w)`` with the rows and columns of the input window it reads.
 
     The window of output ``(h, w)`` starts at row ``h * stride`` and column ``w * stride`` of the
@@ -103,7 +106,7 @@ def window_positions(n_H, n_W, f, stride):
             yield h, w, slice(vert_start, vert_end), slice(horiz_start, horiz_end)
 
 
-def conv_forward(A_prev, W, b, hparameters):
+def conv_forward(A_prev: ArrayLike, W: ArrayLike, b: ArrayLike, hparameters: dict) -> tuple[np.ndarray, tuple]:
     """Forward pass of a convolution layer (no activation), one window at a time.
 
     Parameters
@@ -140,7 +143,7 @@ def conv_forward(A_prev, W, b, hparameters):
     return Z, cache
 
 
-def conv_backward(dZ, cache):
+def conv_backward(dZ: ArrayLike, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Backward pass of a convolution layer.
 
     Every output ``Z[i, h, w, c]`` was ``sum(window * W[..., c]) + b[c]``, so its
@@ -182,7 +185,7 @@ def conv_backward(dZ, cache):
     return dA_prev, dW, db
 
 
-def create_mask_from_window(x):
+def create_mask_from_window(x: ArrayLike) -> np.ndarray:
     """Mark where a window reaches its maximum.
 
     Parameters
@@ -202,7 +205,7 @@ def create_mask_from_window(x):
     return x == np.max(x)
 
 
-def distribute_value(dz, shape):
+def distribute_value(dz: float, shape: tuple[int, int]) -> np.ndarray:
     """Spread one gradient value evenly over an average-pooling window.
 
     Parameters
@@ -227,7 +230,7 @@ def distribute_value(dz, shape):
     return np.full((n_H, n_W), dz.item() / (n_H * n_W), dtype=np.float64)
 
 
-def pool_forward(A_prev, hparameters, mode="max"):
+def pool_forward(A_prev: ArrayLike, hparameters: dict, mode: str = "max") -> tuple[np.ndarray, tuple]:
     """Forward pass of a pooling layer (no padding).
 
     Parameters
@@ -264,7 +267,7 @@ def pool_forward(A_prev, hparameters, mode="max"):
     return A, cache
 
 
-def pool_backward(dA, cache, mode="max"):
+def pool_backward(dA: ArrayLike, cache: tuple, mode: str = "max") -> np.ndarray:
     """Backward pass of a pooling layer: route each output's gradient to its window.
 
     Max pooling sends the whole gradient to the input that won the window (on a tie,
@@ -308,7 +311,7 @@ def _first_only(mask):
     return first
 
 
-def conv3d_forward(A_prev, W, b, hparameters):
+def conv3d_forward(A_prev: ArrayLike, W: ArrayLike, b: ArrayLike, hparameters: dict) -> tuple[np.ndarray, tuple]:
     """Forward pass of a 3-D convolution layer (section 4.6), one window at a time.
 
     The same computation as :func:`conv_forward` with one more spatial axis: each filter

@@ -8,14 +8,18 @@ in relative error (float64).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from course_utils import _validate
 
 __all__ = ["numerical_gradient", "relative_error"]
 
 
-def numerical_gradient(f, x, df, h=1e-5):
+def numerical_gradient(f: Callable[[np.ndarray], ArrayLike], x: ArrayLike, df: ArrayLike,
+                       h: float = 1e-5) -> np.ndarray:
     """Centred-difference gradient of ``sum(f(x) * df)`` with respect to ``x``.
 
     Parameters
@@ -58,7 +62,7 @@ def numerical_gradient(f, x, df, h=1e-5):
     return grad
 
 
-def relative_error(a, b):
+def relative_error(a: ArrayLike, b: ArrayLike) -> float:
     """``||a - b|| / (||a|| + ||b||)``, 0 when both are zero.
 
     Parameters

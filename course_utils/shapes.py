@@ -16,7 +16,7 @@ __all__ = [
 ]
 
 
-def conv_output_size(n, f, pad=0, stride=1):
+def conv_output_size(n: int, f: int, pad: int = 0, stride: int = 1) -> int:
     """Size of one spatial axis after a convolution or pooling window slides over it.
 
     ``floor((n + 2*pad - f) / stride) + 1``. A window that does not tile the input
@@ -53,7 +53,8 @@ def _spatial_and_channels(input_shape):
     return sizes[:-1], sizes[-1]
 
 
-def conv_output_shape(input_shape, f, n_filters, pad=0, stride=1):
+def conv_output_shape(input_shape: tuple[int, ...], f: int, n_filters: int, pad: int = 0,
+                      stride: int = 1) -> tuple[int, ...]:
     """Output shape of a convolution layer with ``n_filters`` filters of size ``f``.
 
     Parameters
@@ -77,7 +78,7 @@ def conv_output_shape(input_shape, f, n_filters, pad=0, stride=1):
     return (*(conv_output_size(n, f, pad, stride) for n in spatial), n_filters)
 
 
-def pool_output_shape(input_shape, f, stride=None):
+def pool_output_shape(input_shape: tuple[int, ...], f: int, stride: int | None = None) -> tuple[int, ...]:
     """Output shape of a pooling layer (no padding); channels are pooled one by one.
 
     Parameters
@@ -99,7 +100,7 @@ def pool_output_shape(input_shape, f, stride=None):
     return (*(conv_output_size(n, f, 0, stride) for n in spatial), channels)
 
 
-def conv_param_count(f, n_C_prev, n_filters, dims=2):
+def conv_param_count(f: int, n_C_prev: int, n_filters: int, dims: int = 2) -> int:
     """Trainable parameters of a convolution layer: ``(f**dims * n_C_prev + 1) * n_filters``.
 
     Each filter has ``f**dims * n_C_prev`` weights and one bias; the count does not depend
@@ -129,7 +130,7 @@ def conv_param_count(f, n_C_prev, n_filters, dims=2):
     return (f ** dims * n_C_prev + 1) * n_filters
 
 
-def dense_param_count(n_inputs, n_units):
+def dense_param_count(n_inputs: int, n_units: int) -> int:
     """Trainable parameters of a fully-connected layer: ``(n_inputs + 1) * n_units``.
 
     Parameters
@@ -148,7 +149,7 @@ def dense_param_count(n_inputs, n_units):
     return (n_inputs + 1) * n_units
 
 
-def same_padding(f):
+def same_padding(f: int) -> int:
     """Padding that keeps the spatial size with stride 1: ``(f - 1) / 2``.
 
     Parameters
@@ -173,7 +174,8 @@ def same_padding(f):
     return (f - 1) // 2
 
 
-def depth_profile(n, f, padding="valid", pool_every=None, max_layers=60):
+def depth_profile(n: int, f: int, padding: str = "valid", pool_every: int | None = None,
+                  max_layers: int = 60) -> list[int]:
     """Spatial size after each layer of a stack of ``f x f`` stride-1 convolutions.
 
     Parameters
@@ -212,7 +214,7 @@ def depth_profile(n, f, padding="valid", pool_every=None, max_layers=60):
     return sizes
 
 
-def window_coverage(n, f, pad=0, stride=1):
+def window_coverage(n: int, f: int, pad: int = 0, stride: int = 1) -> np.ndarray:
     """How many positions of an ``f x f`` window cover each pixel of an ``n x n`` input.
 
     The window slides over the input padded with ``pad`` zeros on each side, in steps of
