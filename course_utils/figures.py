@@ -271,3 +271,83 @@ def show_model(model, title=None):
     ax.set_title(title if title is not None else f"{model.name}: {model.count_params():,} parameters", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+__all__ += ["show_residual_block"]
+
+
+def show_residual_block(kind="identity", ax=None):
+    """Draw ResNet-50's bottleneck block as a diagram: the main path, the shortcut and the addition.
+
+    Boxes stand for layers in the order they are applied, left to right: convolutions (blue),
+    BatchNormalization over the channels (green), ReLU (orange), the addition (a circle). The
+    shortcut runs above the main path and joins it before the last ReLU; in the convolutional
+    block it holds a 1x1 convolution and a BatchNormalization, and the first convolution of both
+    paths has stride s.
+
+    Parameters
+    ----------
+    kind : {"identity", "convolutional"}, default "identity"
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if kind not in ("identity", "convolutional"):
+        raise ValueError(f"kind must be 'identity' or 'convolutional'; got {kind!r}")
+    plt = _pyplot()
+    strided = kind == "convolutional"
+    conv, norm, relu = ("#dfe8f5", "#4a6fa5"), ("#e3f1df", "#5a8f4e"), ("#fbe6d3", "#c07028")
+    main = [("Conv2D 1×1\nF1 filters\n" + ("stride s" if strided else "stride 1") + ", valid", conv),
+            ("BatchNorm", norm), ("ReLU", relu),
+            ("Conv2D f×f\nF2 filters\nstride 1, same", conv), ("BatchNorm", norm), ("ReLU", relu),
+            ("Conv2D 1×1\nF3 filters\nstride 1, valid", conv), ("BatchNorm", norm),
+            ("+", None), ("ReLU", relu)]
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(12, 2.7))
+    else:
+        fig = ax.figure
+    width, gap, middle_y = 1.05, 0.28, 0.4
+    x, spans = 1.0, []
+    for label, colours in main:
+        if colours is None:  # the addition
+            ax.add_patch(plt.Circle((x + 0.25, middle_y), 0.25, facecolor="white", edgecolor="black"))
+            ax.text(x + 0.25, middle_y, "+", ha="center", va="center", fontsize=14)
+            spans.append((x, x + 0.5))
+            x += 0.5 + gap
+            continue
+        ax.add_patch(plt.Rectangle((x, 0), width, 0.8, facecolor=colours[0], edgecolor=colours[1]))
+        ax.text(x + width / 2, middle_y, label, ha="center", va="center", fontsize=8)
+        spans.append((x, x + width))
+        x += width + gap
+    arrow = {"arrowstyle": "->", "color": "black", "lw": 0.8}
+    ax.text(0.1, middle_y, "X", ha="right", va="center", fontsize=11)
+    ax.annotate("", xy=(spans[0][0], middle_y), xytext=(0.2, middle_y), arrowprops=arrow)
+    for (_, end), (start, _) in zip(spans[:-1], spans[1:], strict=True):
+        ax.annotate("", xy=(start, middle_y), xytext=(end, middle_y), arrowprops=arrow)
+    ax.annotate("", xy=(x + 0.1, middle_y), xytext=(spans[-1][1], middle_y), arrowprops=arrow)
+    ax.text(x + 0.2, middle_y, "output", ha="left", va="center", fontsize=9)
+    # the shortcut: up from X, along the top, down into the addition
+    plus, top, branch = sum(spans[-2]) / 2, 1.55, 0.45
+    ax.plot([branch, branch, plus, plus], [middle_y, top, top, 0.9], color="#444444", lw=1.2)
+    ax.annotate("", xy=(plus, 0.66), xytext=(plus, 0.92), arrowprops=arrow)
+    centre = (branch + plus) / 2
+    if strided:
+        for offset, (label, colours) in zip((-0.65, 0.65), [("Conv2D 1×1\nF3, stride s", conv), ("BatchNorm", norm)],
+                                            strict=True):
+            ax.add_patch(plt.Rectangle((centre + offset - 0.55, top - 0.3), 1.1, 0.6, facecolor=colours[0],
+                                       edgecolor=colours[1], zorder=3))
+            ax.text(centre + offset, top, label, ha="center", va="center", fontsize=8, zorder=4)
+        ax.text(centre, top + 0.42, "shortcut: a 1×1 convolution and a BatchNorm give it the main path's shape",
+                ha="center", fontsize=8)
+    else:
+        ax.text(centre, top + 0.12, "shortcut: the input itself", ha="center", fontsize=8)
+    ax.text(x / 2, -0.3, "main path (every BatchNorm normalises the channels, axis 3)", ha="center", fontsize=8)
+    ax.set_xlim(-0.3, x + 1.2)
+    ax.set_ylim(-0.45, top + 0.65)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(f"the {kind} block", fontsize=10)
+    fig.tight_layout()
+    return fig

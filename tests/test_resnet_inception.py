@@ -50,13 +50,24 @@ def test_zero_gamma_block_is_identity_before_relu(keras):
 def test_resnet50_matches_keras_applications(keras):
     ours = resnet.ResNet50((64, 64, 3), classes=6)
     base = keras.applications.ResNet50(weights=None, include_top=False, input_shape=(64, 64, 3))
-    head = keras.layers.Dense(6)(keras.layers.Flatten()(keras.layers.AveragePooling2D(2, padding="same")(base.output)))
+    head = keras.layers.Dense(6)(keras.layers.Flatten()(keras.layers.AveragePooling2D(2)(base.output)))
     reference = keras.Model(base.input, head)
     assert ours.count_params() == reference.count_params() == 23_600_006
     assert ours.output_shape == (None, 6)
     conv_layers = [layer for layer in ours.layers if isinstance(layer, keras.layers.Conv2D)]
     assert len(conv_layers) == 49 + 4  # 49 on the main path, plus 4 shortcut convolutions
     assert resnet.count_skip_connections(ours) == 16
+    assert resnet.depth_in_layers(ours) == 50
+    whole = keras.applications.ResNet50(weights=None, input_shape=(64, 64, 3), classes=6)
+    assert whole.count_params() == ours.count_params() and resnet.depth_in_layers(whole) == 50
+
+
+def test_resnet50_smallest_input(keras):
+    # valid 2x2 average pooling, as in the course: the last stage's map must be at least 2 x 2
+    n = resnet.RESNET50_MIN_SIZE
+    assert resnet.ResNet50((n, n, 3)).output_shape == (None, 6)
+    with pytest.raises(ValueError, match=f"at least {n} x {n}"):
+        resnet.ResNet50((n - 1, n, 3))
 
 
 def test_block_bad_input(keras):
@@ -71,7 +82,7 @@ def test_block_bad_input(keras):
         resnet.convolutional_block(X, 3, [2, 2, 6], s=0)
     with pytest.raises(TypeError, match="initializer must be a callable"):
         resnet.identity_block(X, 3, [2, 2, 6], initializer="glorot")
-    with pytest.raises(ValueError, match="at least 32 x 32"):
+    with pytest.raises(ValueError, match="at least 37 x 37"):
         resnet.ResNet50((16, 16, 3))
     with pytest.raises(TypeError, match="model must be a keras.Model"):
         resnet.count_skip_connections("resnet")
@@ -110,3 +121,71 @@ def test_inception_bad_input():
         inception.inception_block(np.ones((1, 4, 4, 3), np.float32), n_5x5=0)
     with pytest.raises(ValueError, match=r"input_shape must be \(n_H, n_W, n_C_prev\)"):
         inception.inception_multiplications((28, 28))
+
+
+def _block_written_otherwise(keras):
+    """A correct convolutional block that creates its main path first and adds [shortcut, X]."""
+    layers = keras.layers
+
+    def convolutional_block(X, f, filters, s=2, training=True, initializer=resnet.glorot_uniform):
+        F1, F2, F3 = filters
+        shortcut = X
+        for n, size, stride, relu in [(F1, 1, s, True), (F2, f, 1, True), (F3, 1, 1, False)]:
+            X = layers.Conv2D(n, size, strides=stride, padding="same" if size > 1 else "valid",
+                              kernel_initializer=initializer(seed=0))(X)
+            X = layers.BatchNormalization(axis=-1)(X, training=training)
+            X = layers.ReLU()(X) if relu else X
+        shortcut = layers.Conv2D(F3, 1, strides=s, kernel_initializer=initializer(seed=0))(shortcut)
+        shortcut = layers.BatchNormalization(axis=3)(shortcut, training=training)
+        return layers.ReLU()(layers.Add()([shortcut, X]))
+
+    return convolutional_block
+
+
+def test_graph_order_does_not_depend_on_how_the_block_was_written(keras):
+    ours = resnet.small_resnet()
+    theirs = resnet.small_resnet(convolutional_block=_block_written_otherwise(keras))
+    # Keras's own order differs: it follows the order of the Add's inputs
+    def keras_order(model):
+        return [[tuple(w.shape) for w in layer.weights] for layer in model.layers]
+
+    assert keras_order(ours) != keras_order(theirs)
+
+    def shapes(model):
+        return [(type(layer).__name__.replace("ReLU", "Activation"), [tuple(w.shape) for w in layer.weights])
+                for layer in resnet.layers_in_graph_order(model)]
+
+    assert shapes(ours) == shapes(theirs)
+    assert isinstance(resnet.layers_in_graph_order(ours)[0], keras.layers.InputLayer)
+    with pytest.raises(TypeError, match="model_or_tensor must be a keras.Model or a symbolic Keras tensor"):
+        resnet.layers_in_graph_order(np.ones((1, 4, 4, 3)))
+
+
+def test_transfer_weights_into_a_network_built_otherwise(keras):
+    X = np.random.default_rng(3).random((4, 64, 64, 3)).astype(np.float32)
+    source = resnet.small_resnet()
+    for i, weights in enumerate(source.weights):  # make every weight distinct, so a swap would show
+        weights.assign(np.random.default_rng(i).normal(size=weights.shape).astype(np.float32) * 0.1
+                       + (1.0 if "variance" in weights.path or "gamma" in weights.path else 0.0))
+    target = resnet.small_resnet(convolutional_block=_block_written_otherwise(keras))
+    assert resnet.transfer_weights(source, target) == sum(bool(layer.weights) for layer in source.layers)
+    np.testing.assert_allclose(target.predict(X, verbose=0), source.predict(X, verbose=0), rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match=r"layer 0 with weights is Conv2D with weights of shapes \[\(5, 5, 3, 8\)"):
+        resnet.transfer_weights(source, resnet.small_resnet(stem_filters=8))
+    with pytest.raises(TypeError, match="target must be a keras.Model"):
+        resnet.transfer_weights(source, "model")
+
+
+def test_small_resnet_takes_block_functions(keras):
+    calls = []
+
+    def identity_block(*args, **kwargs):
+        calls.append("identity")
+        return resnet.identity_block(*args, **kwargs)
+
+    model = resnet.small_resnet(identity_block=identity_block)
+    assert calls == ["identity", "identity"] and model.count_params() == resnet.small_resnet().count_params()
+    with pytest.raises(TypeError, match="convolutional_block must be a function"):
+        resnet.small_resnet(convolutional_block="mine")
+    with pytest.raises(TypeError, match="model must be a keras.Model"):
+        resnet.depth_in_layers("ResNet50")

@@ -41,3 +41,18 @@ def test_reloaded_weights_reach_the_stated_accuracy(tf):
     accuracy = float(np.mean(model.predict(X_test / 255.0, verbose=0).argmax(axis=1) == Y_test[0]))
     assert accuracy >= 0.95
     assert accuracy == pytest.approx(metadata["test_accuracy"], abs=0.01)
+
+
+def test_the_weights_fit_a_network_built_from_other_blocks(tf):
+    """Notebook 2.6 loads the shipped weights into the network built from the learner's blocks."""
+    import keras
+    from test_resnet_inception import _block_written_otherwise  # pytest puts tests/ on the path
+
+    from course_utils import resnet
+    from course_utils.datasets import load_signs
+
+    reference, _ = resnet.load_signs_resnet()
+    theirs, metadata = resnet.load_signs_resnet(convolutional_block=_block_written_otherwise(keras))
+    X_test = load_signs()[2][:24] / 255.0
+    np.testing.assert_allclose(theirs.predict(X_test, verbose=0), reference.predict(X_test, verbose=0), atol=1e-5)
+    assert metadata["model"] == "course_utils.resnet.small_resnet()"

@@ -50,7 +50,7 @@ def ResNet50(input_shape=(64, 64, 3), classes=6, training=None):  # noqa: N802 -
         X = convolutional_block(X, 3, filters, s=s, training=training)
         for _ in range(blocks - 1):
             X = identity_block(X, 3, filters, training=training)
-    X = layers.AveragePooling2D(2, padding="same")(X)
+    X = layers.AveragePooling2D(2)(X)
     X = layers.Flatten()(X)
     outputs = layers.Dense(classes, activation="softmax", kernel_initializer=glorot_uniform(seed=0))(X)
     return keras.Model(inputs=X_input, outputs=outputs)
