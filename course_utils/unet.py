@@ -219,7 +219,7 @@ def upsampling_block(expansive_input, contractive_input, n_filters: int = 32):
 
 def _zeros_like_skip(tensor):
     """A layer that outputs zeros of the tensor's shape: a cut skip connection."""
-    return layers.Lambda(keras.ops.zeros_like, name=None)(tensor)
+    return layers.Lambda(keras.ops.zeros_like)(tensor)
 
 
 def unet_from_blocks(input_size=(96, 96, 3), n_filters: int = 32, n_classes: int = 10, conv_block=conv_block,
@@ -249,8 +249,7 @@ def unet_from_blocks(input_size=(96, 96, 3), n_filters: int = 32, n_classes: int
     keras.Model
         Input ``(None, n_H, n_W, n_C)``, output ``(None, n_H, n_W, n_classes)`` logits.
     """
-    n_H, n_W, _ = _validate.image_shape(tuple(input_size) if isinstance(input_size, list) else input_size,
-                                        "input_size")
+    n_H, n_W, n_C = _validate.image_shape(input_size, "input_size")
     if n_H % 16 or n_W % 16:
         raise ValueError(f"input_size must have a height and width divisible by 16 (four poolings of 2); "
                          f"got {tuple(input_size)}")
@@ -262,7 +261,7 @@ def unet_from_blocks(input_size=(96, 96, 3), n_filters: int = 32, n_classes: int
     if not isinstance(skips, (bool, np.bool_)):
         raise TypeError(f"skips must be True or False; got {skips!r}")
 
-    inputs = keras.Input(tuple(input_size))
+    inputs = keras.Input((n_H, n_W, n_C))
     down = []
     X = inputs
     for depth in range(5):
@@ -486,7 +485,7 @@ def unet_record(path=None) -> dict:
     return json.loads(path.read_text())
 
 
-def load_unet(skips: bool = True, build=None, path=None):
+def load_unet(skips: bool = True, build=None, path=None, record=None):
     """A shipped U-Net (``tools/train_unet.py``), built by ``build`` and with its weights loaded.
 
     Parameters
@@ -499,6 +498,8 @@ def load_unet(skips: bool = True, build=None, path=None):
     path : str or path-like, optional
         A weights file; default the shipped one (:data:`course_utils.paths.UNET_WEIGHTS` or
         :data:`course_utils.paths.UNET_NO_SKIPS_WEIGHTS`).
+    record : str or path-like, optional
+        The training record that gives the network's size; default the shipped one.
 
     Returns
     -------
@@ -508,7 +509,7 @@ def load_unet(skips: bool = True, build=None, path=None):
     """
     if not isinstance(skips, (bool, np.bool_)):
         raise TypeError(f"skips must be True or False; got {skips!r}")
-    record = unet_record()
+    record = unet_record(record)
     if build is None:
         def build(input_size, n_filters, n_classes):
             return unet_from_blocks(input_size, n_filters, n_classes, skips=skips)

@@ -1,4 +1,4 @@
-"""Synthetic dash-camera scenes with ground-truth boxes, for the detection notebooks.
+"""Synthetic dash-camera scenes with ground-truth boxes and class masks, for the detection and segmentation notebooks.
 
 The course runs YOLOv2 on photographs taken from a car; neither the photographs nor the
 weights can ship with this project, so this module draws its own road scenes: a sky, a road
@@ -13,6 +13,8 @@ Every scene also has a per-pixel class mask (:func:`make_scene` with ``with_mask
 :func:`make_segmentation_split`) for semantic segmentation (section 3.3): each shape is drawn a
 second time, with the same coordinates and without smoothing, into a label image that holds its
 class (:data:`SEGMENTATION_CLASSES`), so mask and picture agree pixel for pixel.
+``python -m course_utils.synthetic.driving --split test --out scenes.npz`` saves a split's pictures
+and masks.
 
 Boxes are ``[y_min, x_min, y_max, x_max]`` in pixels of the final image (the order that
 :func:`course_utils.yolo.yolo_boxes_to_corners` produces) and cover the whole object, also
@@ -428,3 +430,24 @@ def _majority_label(labels, factor, n_classes):
     counts = np.bincount(pixel * n_classes + blocks.reshape(-1), minlength=h * w * n_classes)
     counts = counts.reshape(h, w, n_classes)
     return (n_classes - 1 - counts[..., ::-1].argmax(axis=-1)).astype(np.uint8)
+
+
+def main(argv=None) -> int:
+    """``python -m course_utils.synthetic.driving --split test --n 300 --out scenes.npz``: save scenes and masks."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Save seeded driving scenes with their class masks to an .npz file "
+                                                 "(arrays images, masks; the same every time).")
+    parser.add_argument("--split", choices=sorted(SPLITS), default="test")
+    parser.add_argument("--n", type=int, default=None, help="the first n scenes (default: the whole split)")
+    parser.add_argument("--size", type=int, default=96)
+    parser.add_argument("--out", required=True, help="the .npz file to write")
+    args = parser.parse_args(argv)
+    images, masks = make_segmentation_split(args.split, args.n, args.size)
+    np.savez_compressed(args.out, images=images, masks=masks, classes=np.array(SEGMENTATION_CLASSES))
+    print(f"wrote {len(images)} {args.split} scenes of {args.size}x{args.size} and their masks to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
