@@ -321,8 +321,13 @@ def predict_masks(model, images, batch_size: int = 64):
     batch_size = _validate.integer(batch_size, "batch_size", minimum=1)
     if images.dtype == np.uint8:
         images = images.astype(np.float32) / 255.0
-    masks = [np.argmax(model.predict_on_batch(images[i:i + batch_size].astype(np.float32)), axis=-1)
-             for i in range(0, len(images), batch_size)]
+    masks = []
+    for start in range(0, len(images), batch_size):
+        batch = images[start:start + batch_size].astype(np.float32)
+        filled = len(batch)
+        if filled < batch_size and len(images) > batch_size:  # same batch shape: no new tracing
+            batch = np.concatenate([batch, np.zeros((batch_size - filled, *batch.shape[1:]), np.float32)])
+        masks.append(np.argmax(model.predict_on_batch(batch)[:filled], axis=-1))
     return np.concatenate(masks).astype(np.uint8)
 
 
