@@ -71,7 +71,7 @@ def conv_transpose_output_size(n: int, f: int, stride: int, padding: str) -> int
 def conv_transpose_forward(A_prev, W, b, stride: int = 1, padding: str = "valid"):
     """Transposed convolution of a batch, in numpy: each input pixel stamps the kernel on the output.
 
-    Input pixel ``(h, w)`` adds ``A_prev[i, h, w, :] @ W`` (a kernel-sized block with ``n_C``
+    Input pixel ``(h, w)`` adds ``W @ A_prev[i, h, w, :]`` (a kernel-sized block with ``n_C``
     channels) to the output window that starts at ``(h * stride, w * stride)``; overlapping stamps
     add up. The full result has ``(n - 1) * stride + f`` rows; ``padding`` then crops it as Keras
     does (``"same"``: ``n * stride`` rows, cut ``(f - stride) // 2`` from the top and the rest from

@@ -70,7 +70,8 @@ def _describe(result):
         return (0, str(tuple(layer.output.shape)), 0) if is_input else (1, "", i)
 
     order = sorted(range(len(model.layers)), key=position)
-    summary = [layer_summary(model)[i] for i in order]
+    every = layer_summary(model)
+    summary = [every[i] for i in order]
     for entry, layer in zip(summary, (model.layers[i] for i in order), strict=True):
         initializer = layer.get_config().get("kernel_initializer")
         if isinstance(initializer, dict):
