@@ -16,6 +16,8 @@ section    modules
 3.1, 3.2   :mod:`yolo` (the course's post-processing in TensorFlow),
            :mod:`detection.box_math` (IoU, NMS, anchors, mAP in numpy),
            :mod:`detection.detector` (the shipped YOLOv2-style network), :mod:`synthetic.driving`
+3.3        :mod:`unet` (transposed convolution, the U-Net blocks and model, IoU, the shipped U-Nets),
+           :mod:`synthetic.driving` (the scenes' class masks)
 4.1-4.3    :mod:`face` (triplet loss, verify, who_is_it, the encoder), :mod:`synthetic.identities`
 4.5, 4.7   :mod:`style` (costs, VGG-19 features, the generation loop), :mod:`synthetic.paintings`
 4.6        :mod:`conv` / :mod:`conv_fast` (``conv3d_forward``), :mod:`shapes`

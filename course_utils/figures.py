@@ -1,5 +1,6 @@
 """Figures the notebooks draw: image grids, sliding windows over a padded input, small arrays,
-learning curves, confusion matrices and a layer diagram of a Keras model.
+learning curves, confusion matrices, a layer diagram of a Keras model, segmentation masks and
+the U-Net's shape.
 
 Every function draws with matplotlib and returns the figure, so a notebook cell that ends
 with ``plt.show()`` displays it and a script can save it.
@@ -11,7 +12,8 @@ import numpy as np
 
 from course_utils import _validate
 
-__all__ = ["show_images", "show_windows", "show_array", "plot_history", "show_confusion", "show_model"]
+__all__ = ["show_images", "show_windows", "show_array", "plot_history", "show_confusion", "show_model", "show_masks",
+           "show_unet"]
 
 
 def _pyplot():
@@ -349,5 +351,107 @@ def show_residual_block(kind="identity", ax=None):
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title(f"the {kind} block", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def show_masks(images, masks, class_names, size=1.6):
+    """Pictures beside their class masks: one row per picture, one column per kind of mask.
+
+    Parameters
+    ----------
+    images : array_like, shape (n, n_H, n_W, 3)
+    masks : dict of str to array_like of shape (n, n_H, n_W)
+        Column title -> class indices, e.g. ``{"true": Y, "predicted": P}``.
+    class_names : sequence of str
+        The name of each class index, for the legend (at most 20 classes).
+    size : float, default 1.6
+        Width and height of one panel, in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    images = _validate.as_numeric_array(images, "images", 4, "(n, n_H, n_W, 3)")
+    if not isinstance(masks, dict) or not masks:
+        raise TypeError(f"masks must be a non-empty dict of column title -> masks; got {type(masks).__name__}")
+    masks = {title: _validate.as_numeric_array(m, f"masks[{title!r}]", 3, "(n, n_H, n_W)")
+             for title, m in masks.items()}
+    for title, m in masks.items():
+        if m.shape != images.shape[:3]:
+            raise ValueError(f"masks[{title!r}] must have shape (n, n_H, n_W) = {images.shape[:3]}; got {m.shape}")
+    n_classes = len(class_names)
+    if not 1 <= n_classes <= 20:
+        raise ValueError(f"class_names must name 1 to 20 classes; got {n_classes}")
+    plt = _pyplot()
+    colours = ListedColormap(plt.get_cmap("tab10" if n_classes <= 10 else "tab20").colors[:n_classes])
+    ncols = 1 + len(masks)
+    fig, axes = plt.subplots(len(images), ncols, figsize=(size * ncols, size * len(images) + 0.45), squeeze=False)
+    for row, image in enumerate(images):
+        axes[row, 0].imshow(image)
+        for col, m in enumerate(masks.values(), start=1):
+            axes[row, col].imshow(m[row], cmap=colours, vmin=-0.5, vmax=n_classes - 0.5, interpolation="nearest")
+    for col, title in enumerate(["picture", *masks]):
+        axes[0, col].set_title(title, fontsize=8)
+    for ax in axes.ravel():
+        ax.axis("off")
+    fig.legend(handles=[Patch(color=colours(i), label=name) for i, name in enumerate(class_names)],
+               loc="lower center", ncol=min(n_classes, 5), fontsize=6.5, frameon=False)
+    fig.tight_layout(rect=(0, 0.45 / (size * len(images) + 0.45), 1, 1))  # room for the legend
+    return fig
+
+
+def show_unet(input_size=(96, 96, 3), n_filters=8, n_classes=10):
+    """Draw the U-Net of :func:`course_utils.unet.unet_model` as a U: the shape after each block.
+
+    Parameters
+    ----------
+    input_size : tuple (n_H, n_W, n_C), default (96, 96, 3)
+    n_filters : int, default 8
+    n_classes : int, default 10
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    n_H, n_W, n_C = _validate.image_shape(tuple(input_size), "input_size")
+    n_filters = _validate.integer(n_filters, "n_filters", minimum=1)
+    n_classes = _validate.integer(n_classes, "n_classes", minimum=1)
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(9.2, 3.4))
+    step = 1.45  # horizontal distance between levels
+
+    def box(x, y, text, colour):
+        ax.add_patch(plt.Rectangle((x - 0.66, y - 0.24), 1.32, 0.48, facecolor=colour, edgecolor="#555555"))
+        ax.text(x, y, text, ha="center", va="center", fontsize=6)
+
+    def arrow(start, end, colour="#555555", style="->"):
+        ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": style, "color": colour, "lw": 1})
+
+    box(0, 5, f"input\n{n_H}×{n_W}×{n_C}", "#eeeeee")
+    arrow((0, 4.76), (0, 4.24))
+    for depth in range(5):
+        size = f"{n_H >> depth}×{n_W >> depth}×{n_filters << depth}"
+        y, x_down, x_up = 4 - depth, depth * step, (8 - depth) * step
+        box(x_down, y, f"conv_block {depth + 1}" + (" + dropout" if depth >= 3 else "") + f"\n{size}", "#dfe8f5")
+        if depth:
+            arrow((x_down - step + 0.25, y + 0.76), (x_down - 0.25, y + 0.24))
+        if depth == 4:
+            continue
+        box(x_up, y, f"upsampling_block {9 - depth}\n{size}", "#f6e3cf")
+        arrow((x_down + 0.66, y), (x_up - 0.66, y), "#b5651d", "-|>")
+        arrow((x_up - step + 0.25, y - 0.76), (x_up - 0.25, y - 0.24))
+    ax.text(4 * step, 4.1, "skip connections: copied across and concatenated", fontsize=6.5, ha="center",
+            color="#b5651d")
+    ax.text(0.5 * step, 3.4, "2×2 max-pool", fontsize=6, color="#555555", ha="left")
+    ax.text(7.5 * step, 3.4, "transposed conv, stride 2", fontsize=6, color="#555555", ha="right")
+    box(8 * step, 5, f"3×3 conv, 1×1 conv\n{n_H}×{n_W}×{n_classes} logits", "#e3f0dc")
+    arrow((8 * step, 4.24), (8 * step, 4.76))
+    ax.set_xlim(-0.8, 8 * step + 0.8)
+    ax.set_ylim(-0.4, 5.35)
+    ax.axis("off")
     fig.tight_layout()
     return fig

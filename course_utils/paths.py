@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 __all__ = ["DATA_DIR", "SIGNS_RESNET_WEIGHTS", "SIGNS_RESNET_METADATA", "FACE_ENCODER_WEIGHTS",
-           "FACE_ENCODER_METRICS", "DETECTOR_DIR", "require"]
+           "FACE_ENCODER_METRICS", "DETECTOR_DIR", "UNET_WEIGHTS", "UNET_NO_SKIPS_WEIGHTS", "UNET_RECORD", "require"]
 
 #: The folder of the bundled data sets and shipped weights.
 DATA_DIR = Path(os.environ.get("COURSE_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
@@ -27,6 +27,11 @@ FACE_ENCODER_METRICS = DATA_DIR / "face" / "encoder_metrics.json"
 
 #: The detector of notebook 3.2: weights, anchors, class names, training record (``tools/train_detector.py``).
 DETECTOR_DIR = DATA_DIR / "yolo"
+
+#: The U-Nets of notebook 3.3, with and without skip connections, and their record (``tools/train_unet.py``).
+UNET_WEIGHTS = DATA_DIR / "unet" / "unet.weights.h5"
+UNET_NO_SKIPS_WEIGHTS = DATA_DIR / "unet" / "unet_without_skips.weights.h5"
+UNET_RECORD = DATA_DIR / "unet" / "training.json"
 
 
 def require(path, what: str, how: str) -> Path:

@@ -21,6 +21,7 @@ module                    exercises                                             
 ``checks.models``         convolutional_model, happy_model                             1.5, 2.5
 ``checks.resnet``         identity_block, convolutional_block, ResNet50                2.6
 ``checks.yolo``           iou, yolo_filter_boxes, yolo_non_max_suppression, yolo_eval  3.2
+``checks.unet``           conv_block, upsampling_block, unet_model                     3.3
 ``checks.face``           triplet_loss, verify, who_is_it                              4.2, 4.3
 ``checks.style``          compute_content_cost, gram_matrix, compute_layer_style_cost, 4.5, 4.7
                           compute_style_cost
@@ -56,6 +57,7 @@ EXERCISES = {
     "models": ["convolutional_model", "happy_model"],
     "resnet": ["identity_block", "convolutional_block", "ResNet50"],
     "yolo": ["iou", "yolo_filter_boxes", "yolo_non_max_suppression", "yolo_eval"],
+    "unet": ["conv_block", "upsampling_block", "unet_model"],
     "face": ["triplet_loss", "verify", "who_is_it"],
     "style": ["compute_content_cost", "gram_matrix", "compute_layer_style_cost", "compute_style_cost"],
 }

@@ -5,7 +5,8 @@
 - :mod:`~course_utils.synthetic.happy`: faces, smiling or not (HAPPY, section 2.5).
 - :mod:`~course_utils.synthetic.identities`: people with stable traits and many photos each
   (face recognition, sections 4.1 to 4.3).
-- :mod:`~course_utils.synthetic.driving`: dash-camera scenes with labelled boxes (sections 3.1, 3.2).
+- :mod:`~course_utils.synthetic.driving`: dash-camera scenes with labelled boxes (sections 3.1, 3.2) and
+  per-pixel class masks (section 3.3).
 - :mod:`~course_utils.synthetic.paintings`: procedural paintings for style transfer (4.5, 4.7).
 - :mod:`~course_utils.synthetic.toy`: a tiny "+" or "x" image set for second-long experiments.
 

@@ -1,4 +1,4 @@
-"""Synthetic dash-camera scenes with ground-truth boxes, for the detection notebooks.
+"""Synthetic dash-camera scenes with ground-truth boxes and class masks, for the detection and segmentation notebooks.
 
 The course runs YOLOv2 on photographs taken from a car; neither the photographs nor the
 weights can ship with this project, so this module draws its own road scenes: a sky, a road
@@ -8,6 +8,13 @@ near and far, some partly hidden behind nearer ones.
 
 Everything is decided by one integer seed, so a scene is the same on every machine. The
 picture is drawn at twice its final size with Pillow and then shrunk, which smooths the edges.
+
+Every scene also has a per-pixel class mask (:func:`make_scene` with ``with_mask=True``,
+:func:`make_segmentation_split`) for semantic segmentation (section 3.3): each shape is drawn a
+second time, with the same coordinates and without smoothing, into a label image that holds its
+class (:data:`SEGMENTATION_CLASSES`), so mask and picture agree pixel for pixel.
+``python -m course_utils.synthetic.driving --split test --out scenes.npz`` saves a split's pictures
+and masks.
 
 Boxes are ``[y_min, x_min, y_max, x_max]`` in pixels of the final image (the order that
 :func:`course_utils.yolo.yolo_boxes_to_corners` produces) and cover the whole object, also
@@ -22,13 +29,21 @@ from PIL import Image, ImageDraw
 
 from course_utils import _validate
 
-__all__ = ["CLASS_NAMES", "SPLITS", "make_scene", "make_split"]
+__all__ = ["CLASS_NAMES", "SPLITS", "SEGMENTATION_CLASSES", "make_scene", "make_split",
+           "make_segmentation_split"]
 
 CLASS_NAMES = ("car", "truck", "pedestrian", "traffic light")
 CAR, TRUCK, PEDESTRIAN, TRAFFIC_LIGHT = range(4)
 
 #: name -> (first seed, number of scenes). The seed ranges never overlap.
 SPLITS = {"train": (0, 4000), "val": (1_000_000, 300), "test": (2_000_000, 300)}
+
+#: The classes of the segmentation masks, by label value. "roadside" is the ground beside the road
+#: (grass, earth or paving) with its kerb; "truck" includes buses; "traffic light" includes its pole.
+SEGMENTATION_CLASSES = ("sky", "building", "vegetation", "roadside", "road", "lane marking", "car", "truck",
+                        "pedestrian", "traffic light")
+SKY, BUILDING, VEGETATION, ROADSIDE, ROAD, LANE_MARKING = range(6)
+_OBJECT_LABEL = {CAR: 6, TRUCK: 7, PEDESTRIAN: 8, TRAFFIC_LIGHT: 9}
 
 MAX_OCCLUSION = 0.55
 _SUPERSAMPLE = 2
@@ -38,7 +53,7 @@ _CAR_COLOURS = [(200, 30, 30), (30, 60, 170), (235, 235, 235), (25, 25, 25), (15
 _TRUCK_COLOURS = [(240, 240, 235), (230, 180, 20), (40, 90, 160), (180, 40, 30), (60, 130, 70)]
 
 
-def make_scene(seed, size: int = 96):
+def make_scene(seed, size: int = 96, with_mask: bool = False):
     """Draw one dash-camera scene.
 
     Parameters
@@ -47,6 +62,8 @@ def make_scene(seed, size: int = 96):
         Decides everything in the scene (``numpy.random.default_rng(seed)``).
     size : int, default 96
         Height and width of the square image in pixels (at least 32).
+    with_mask : bool, default False
+        Also return the scene's class mask. The image, boxes and classes are the same either way.
 
     Returns
     -------
@@ -55,27 +72,34 @@ def make_scene(seed, size: int = 96):
         ``[y_min, x_min, y_max, x_max]`` in pixels, one row per object.
     classes : numpy.ndarray, int64, shape (n,)
         Index into :data:`CLASS_NAMES`.
+    mask : numpy.ndarray, uint8, shape (size, size)
+        Only with ``with_mask=True``: each pixel's index into :data:`SEGMENTATION_CLASSES`.
     """
     seed = _validate.integer(seed, "seed", minimum=0)
     size = _validate.integer(size, "size", minimum=32)
+    if not isinstance(with_mask, (bool, np.bool_)):
+        raise TypeError(f"with_mask must be True or False; got {type(with_mask).__name__} {with_mask!r}")
     rng = np.random.default_rng(seed)
     R = size * _SUPERSAMPLE
     scene = _layout(rng, R)
     canvas = Image.new("RGB", (R, R))
-    draw = ImageDraw.Draw(canvas)
+    labels = Image.new("L", (R, R)) if with_mask else None
+    draw = _LabelledDraw(canvas, labels)
     _draw_background(draw, rng, scene, R)
     objects = _place_objects(rng, scene, R)
     for obj in sorted(objects, key=lambda o: o["y_bottom"]):  # far first: near ones cover them
+        draw.label = _OBJECT_LABEL[obj["cls"]]
         _DRAWERS[obj["cls"]](draw, rng, obj)
     image = np.asarray(canvas.resize((size, size), Image.Resampling.BOX), dtype=np.float32)
     image = image + rng.normal(0, 3.0, image.shape)  # a little sensor noise
     image = np.clip(np.rint(image), 0, 255).astype(np.uint8)
+    mask = (_majority_label(np.asarray(labels), _SUPERSAMPLE, len(SEGMENTATION_CLASSES)),) if with_mask else ()
     if not objects:
-        return image, np.zeros((0, 4), np.float32), np.zeros((0,), np.int64)
+        return (image, np.zeros((0, 4), np.float32), np.zeros((0,), np.int64), *mask)
     boxes = np.array([o["box"] for o in objects], np.float32) / _SUPERSAMPLE
     classes = np.array([o["cls"] for o in objects], np.int64)
     order = np.lexsort((boxes[:, 1], boxes[:, 0]))
-    return image, boxes[order], classes[order]
+    return (image, boxes[order], classes[order], *mask)
 
 
 def make_split(name: str, n: int | None = None, size: int = 96):
@@ -102,6 +126,31 @@ def make_split(name: str, n: int | None = None, size: int = 96):
     scenes = [make_scene(first + i, size) for i in range(count)]
     images = np.stack([s[0] for s in scenes])
     return images, [s[1] for s in scenes], [s[2] for s in scenes]
+
+
+def make_segmentation_split(name: str, n: int | None = None, size: int = 96):
+    """The images and class masks of one split's scenes (the same scenes as :func:`make_split`).
+
+    Parameters
+    ----------
+    name : {"train", "val", "test"}
+    n : int, optional
+        Only the first ``n`` scenes of the split (default: all, see :data:`SPLITS`).
+    size : int, default 96
+
+    Returns
+    -------
+    images : numpy.ndarray, uint8, shape (n, size, size, 3)
+    masks : numpy.ndarray, uint8, shape (n, size, size)
+        Each pixel's index into :data:`SEGMENTATION_CLASSES`.
+    """
+    if name not in SPLITS:
+        raise ValueError(f"name must be one of {sorted(SPLITS)}; got {name!r}")
+    first, count = SPLITS[name]
+    if n is not None:
+        count = _validate.integer(n, "n", minimum=1)
+    scenes = [make_scene(first + i, size, with_mask=True) for i in range(count)]
+    return np.stack([s[0] for s in scenes]), np.stack([s[3] for s in scenes])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -200,9 +249,11 @@ def _draw_background(draw, rng, scene, R):
     horizon = scene["horizon"]
     sky_top = _jitter(rng, [(70, 130, 200), (150, 160, 175), (200, 140, 110)][rng.integers(3)], 25)
     sky_low = _mix(sky_top, (235, 235, 240), 0.6)
+    draw.label = SKY
     for row in range(int(horizon) + 1):
         draw.line([(0, row), (R, row)], fill=_mix(sky_top, sky_low, row / max(horizon, 1)))
     ground = _jitter(rng, [(80, 130, 60), (120, 110, 80), (110, 110, 105)][rng.integers(3)], 20)
+    draw.label = ROADSIDE
     draw.rectangle([0, horizon, R, R], fill=ground)
     # buildings and trees along the horizon: clutter that is not an object
     for _ in range(int(rng.integers(3, 9))):
@@ -210,8 +261,10 @@ def _draw_background(draw, rng, scene, R):
         w, h = R * rng.uniform(0.04, 0.15), R * rng.uniform(0.03, 0.18)
         if rng.random() < 0.5:
             colour = _jitter(rng, (140, 120, 110), 40)
+            draw.label = BUILDING
             draw.rectangle([x, horizon - h, x + w, horizon + 1], fill=colour)
         else:
+            draw.label = VEGETATION
             draw.ellipse([x, horizon - h, x + w, horizon + h * 0.3], fill=_jitter(rng, (40, 100, 45), 20))
     # the road and its edges
     left_far, y_far = _ground(scene, R, 0.0, -1)
@@ -219,9 +272,11 @@ def _draw_background(draw, rng, scene, R):
     left_near, y_near = _ground(scene, R, 1.0, -1)
     right_near, _ = _ground(scene, R, 1.0, 1)
     road = _jitter(rng, (95, 95, 100), 25)
+    draw.label = ROAD
     draw.polygon([(left_far - 1, y_far), (right_far + 1, y_far), (right_near, y_near), (left_near, y_near)],
                  fill=road)
     kerb = _jitter(rng, (170, 170, 165), 20)
+    draw.label = ROADSIDE
     for side in (-1, 1):
         x0, y0 = _ground(scene, R, 0.02, side)
         x1, y1 = _ground(scene, R, 1.0, side)
@@ -229,6 +284,7 @@ def _draw_background(draw, rng, scene, R):
     # lane markings: dashes that shrink towards the horizon
     paint = (235, 235, 225) if rng.random() < 0.7 else (230, 200, 60)
     lanes = scene["lanes"]
+    draw.label = LANE_MARKING
     phase = rng.uniform(0, 1)
     for k in range(1, lanes):
         u = -1 + 2 * k / lanes
@@ -320,3 +376,78 @@ def _draw_traffic_light(draw, rng, obj):
 
 
 _DRAWERS = {CAR: _draw_car, TRUCK: _draw_truck, PEDESTRIAN: _draw_pedestrian, TRAFFIC_LIGHT: _draw_traffic_light}
+
+
+# ---------------------------------------------------------------------------------------------
+# Class masks: every shape drawn a second time, as its class, into a label image.
+
+
+class _LabelledDraw:
+    """Pillow's drawing calls, made on the picture in colour and on a label image as a class.
+
+    The drawing functions set ``label`` before they draw a part of the scene; every
+    ``rectangle``, ``polygon``, ``ellipse`` and ``line`` then goes to the picture with its colour
+    and, when there is a label image, to that image with the value ``label`` (Pillow does not
+    smooth these fills, so the labels are exact). Without a label image it is plain drawing: the
+    picture and the random numbers drawn are the same with or without a mask.
+    """
+
+    def __init__(self, picture, labels=None):
+        self._picture = ImageDraw.Draw(picture)
+        self._labels = None if labels is None else ImageDraw.Draw(labels)
+        self.label = 0
+
+    def _draw(self, method, xy, **colours_and_options):
+        getattr(self._picture, method)(xy, **colours_and_options)
+        if self._labels is not None:
+            as_label = {key: (self.label if key in ("fill", "outline") and value is not None else value)
+                        for key, value in colours_and_options.items()}
+            getattr(self._labels, method)(xy, **as_label)
+
+    def rectangle(self, xy, **kwargs):
+        self._draw("rectangle", xy, **kwargs)
+
+    def polygon(self, xy, **kwargs):
+        self._draw("polygon", xy, **kwargs)
+
+    def ellipse(self, xy, **kwargs):
+        self._draw("ellipse", xy, **kwargs)
+
+    def line(self, xy, **kwargs):
+        self._draw("line", xy, **kwargs)
+
+
+def _majority_label(labels, factor, n_classes):
+    """Shrink a label image by ``factor``: each pixel takes the most frequent label of its block.
+
+    The picture is shrunk by averaging the same blocks, so a pixel's label is the class that covers
+    most of it. Ties go to the higher label: the thinner, nearer things (lane markings over road,
+    objects over background) keep their outline.
+    """
+    h, w = labels.shape[0] // factor, labels.shape[1] // factor
+    blocks = labels.reshape(h, factor, w, factor).transpose(0, 2, 1, 3).reshape(h, w, factor * factor)
+    pixel = np.repeat(np.arange(h * w), factor * factor)
+    counts = np.bincount(pixel * n_classes + blocks.reshape(-1), minlength=h * w * n_classes)
+    counts = counts.reshape(h, w, n_classes)
+    return (n_classes - 1 - counts[..., ::-1].argmax(axis=-1)).astype(np.uint8)
+
+
+def main(argv=None) -> int:
+    """``python -m course_utils.synthetic.driving --split test --n 300 --out scenes.npz``: save scenes and masks."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Save seeded driving scenes with their class masks to an .npz file "
+                                                 "(arrays images, masks; the same every time).")
+    parser.add_argument("--split", choices=sorted(SPLITS), default="test")
+    parser.add_argument("--n", type=int, default=None, help="the first n scenes (default: the whole split)")
+    parser.add_argument("--size", type=int, default=96)
+    parser.add_argument("--out", required=True, help="the .npz file to write")
+    args = parser.parse_args(argv)
+    images, masks = make_segmentation_split(args.split, args.n, args.size)
+    np.savez_compressed(args.out, images=images, masks=masks, classes=np.array(SEGMENTATION_CLASSES))
+    print(f"wrote {len(images)} {args.split} scenes of {args.size}x{args.size} and their masks to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
