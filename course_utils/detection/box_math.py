@@ -24,7 +24,7 @@ from course_utils import _validate
 
 __all__ = [
     "iou", "iou_matrix", "non_max_suppression", "encode_targets", "decode_targets",
-    "anchor_iou", "kmeans_anchors", "match_detections", "average_precision",
+    "anchor_iou", "anchor_distances", "kmeans_anchors", "match_detections", "average_precision",
     "mean_average_precision", "precision_recall", "draw_boxes",
 ]
 
@@ -280,6 +280,31 @@ def _grid(grid_size):
     return S, S
 
 
+def anchor_distances(wh: ArrayLike, anchors: ArrayLike, metric: str = "iou") -> np.ndarray:
+    """How far each box shape is from each anchor shape, as k-means sees it.
+
+    Parameters
+    ----------
+    wh : array_like, shape (n, 2)
+        Widths and heights of boxes.
+    anchors : array_like, shape (A, 2)
+        Widths and heights of anchors, in the same unit.
+    metric : {"iou", "euclidean"}, default "iou"
+        ``1 - IoU`` of the two shapes centred on the same point (YOLOv2's), or the squared
+        Euclidean distance between the ``(width, height)`` pairs.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, A)
+    """
+    if metric == "iou":
+        return 1.0 - anchor_iou(wh, anchors)
+    if metric == "euclidean":
+        wh = _validate.as_numeric_array(wh, "wh", 2, "(n, 2)").astype(np.float64)
+        return ((wh[:, None, :] - _anchors(anchors)[None, :, :]) ** 2).sum(axis=-1)
+    raise ValueError(f"metric must be 'iou' or 'euclidean'; got {metric!r}")
+
+
 def kmeans_anchors(wh: ArrayLike, k: int, seed: int = 0, iterations: int = 100,
                    metric: str = "iou") -> tuple[np.ndarray, float]:
     """Choose ``k`` anchor shapes by k-means, with the distance ``1 - IoU`` as in YOLOv2.
@@ -302,8 +327,8 @@ def kmeans_anchors(wh: ArrayLike, k: int, seed: int = 0, iterations: int = 100,
     iterations : int, default 100
         Upper bound; the loop stops earlier when no box changes cluster.
     metric : {"iou", "euclidean"}, default "iou"
-        How a box picks its nearest centre: largest IoU, or smallest Euclidean distance (for
-        comparison).
+        How a box picks its nearest centre (:func:`anchor_distances`): largest IoU, or smallest
+        Euclidean distance (for comparison).
 
     Returns
     -------
@@ -318,16 +343,12 @@ def kmeans_anchors(wh: ArrayLike, k: int, seed: int = 0, iterations: int = 100,
     k = _validate.integer(k, "k", minimum=1)
     if k > wh.shape[0]:
         raise ValueError(f"k must be at most the number of boxes ({wh.shape[0]}); got {k}")
-    if metric not in ("iou", "euclidean"):
-        raise ValueError(f"metric must be 'iou' or 'euclidean'; got {metric!r}")
+    anchor_distances(wh[:1], wh[:1], metric)  # checks the metric before the loop
     rng = np.random.default_rng(_validate.integer(seed, "seed", minimum=0))
     centres = wh[rng.choice(wh.shape[0], k, replace=False)]
     assignment = None
     for _ in range(_validate.integer(iterations, "iterations", minimum=1)):
-        if metric == "iou":
-            new_assignment = np.argmax(anchor_iou(wh, centres), axis=1)  # nearest = largest IoU
-        else:
-            new_assignment = np.argmin(((wh[:, None, :] - centres[None, :, :]) ** 2).sum(axis=-1), axis=1)
+        new_assignment = np.argmin(anchor_distances(wh, centres, metric), axis=1)
         if assignment is not None and np.array_equal(new_assignment, assignment):
             break
         assignment = new_assignment
