@@ -14,12 +14,23 @@ Anchors are widths and heights in grid cells, as in YOLOv2's ``*_anchors.txt`` f
 from __future__ import annotations
 
 import numbers
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from course_utils import _validate
 from course_utils.detection.box_math import iou
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    import tensorflow as tf
+
+    #: Where a tensor is expected, a tensor, a numpy array or nested lists will do.
+    TensorLike: TypeAlias = tf.Tensor | ArrayLike
 
 __all__ = ["read_anchors", "read_classes", "yolo_head", "yolo_boxes_to_corners", "yolo_filter_boxes", "iou",
            "yolo_non_max_suppression", "scale_boxes", "yolo_eval"]
@@ -35,7 +46,7 @@ def _tf():
 # Files
 
 
-def read_classes(classes_path):
+def read_classes(classes_path: str | os.PathLike) -> list[str]:
     """Read class names, one per line (blank lines ignored).
 
     Parameters
@@ -53,7 +64,7 @@ def read_classes(classes_path):
     return names
 
 
-def read_anchors(anchors_path):
+def read_anchors(anchors_path: str | os.PathLike) -> np.ndarray:
     """Read anchors from a one-line file ``w1, h1, w2, h2, ...`` (grid-cell units).
 
     Parameters
@@ -82,8 +93,10 @@ def read_anchors(anchors_path):
 
 
 def _read_text(path, name):
-    if not isinstance(path, (str, Path)):
+    if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"{name} must be a path (str or pathlib.Path); got {type(path).__name__}")
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"{name} {str(path)!r} not found: no such file")
     try:
         return Path(path).read_text()
     except (OSError, UnicodeDecodeError) as exc:
@@ -131,7 +144,8 @@ def _same_leading(a, b, name_a, name_b):
 # The pipeline
 
 
-def yolo_head(feats, anchors, num_classes):
+def yolo_head(feats: TensorLike, anchors: ArrayLike,
+              num_classes: int) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]:
     """Turn the raw output of the last convolution into boxes, confidences and class probabilities.
 
     Parameters
@@ -178,7 +192,7 @@ def yolo_head(feats, anchors, num_classes):
     return box_xy, box_wh, box_confidence, box_class_probs
 
 
-def yolo_boxes_to_corners(box_xy, box_wh):
+def yolo_boxes_to_corners(box_xy: TensorLike, box_wh: TensorLike) -> tf.Tensor:
     """Centre and size to corners.
 
     Parameters
@@ -208,7 +222,8 @@ def yolo_boxes_to_corners(box_xy, box_wh):
     return tf.concat([box_mins[..., 1:2], box_mins[..., 0:1], box_maxes[..., 1:2], box_maxes[..., 0:1]], axis=-1)
 
 
-def yolo_filter_boxes(boxes, box_confidence, box_class_probs, threshold=0.6):
+def yolo_filter_boxes(boxes: TensorLike, box_confidence: TensorLike, box_class_probs: TensorLike,
+                      threshold: float = 0.6) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
     """Keep the boxes whose best class score is at least ``threshold``.
 
     The score of class ``c`` is ``box_confidence * box_class_probs[c]`` (the probability that
@@ -248,7 +263,9 @@ def yolo_filter_boxes(boxes, box_confidence, box_class_probs, threshold=0.6):
             tf.boolean_mask(box_classes, mask))
 
 
-def yolo_non_max_suppression(scores, boxes, classes, max_boxes=10, iou_threshold=0.5, per_class=False):
+def yolo_non_max_suppression(scores: TensorLike, boxes: TensorLike, classes: TensorLike, max_boxes: int = 10,
+                             iou_threshold: float = 0.5,
+                             per_class: bool = False) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
     """Remove boxes that overlap a higher-scoring kept box (``tf.image.non_max_suppression``).
 
     Parameters
@@ -296,7 +313,7 @@ def yolo_non_max_suppression(scores, boxes, classes, max_boxes=10, iou_threshold
     return tf.gather(scores, nms_indices), tf.gather(boxes, nms_indices), tf.gather(classes, nms_indices)
 
 
-def scale_boxes(boxes, image_shape):
+def scale_boxes(boxes: TensorLike, image_shape: TensorLike) -> tf.Tensor:
     """Boxes as fractions of the image to pixels.
 
     Parameters
@@ -322,8 +339,9 @@ def scale_boxes(boxes, image_shape):
     return boxes * image_dims
 
 
-def yolo_eval(yolo_outputs, image_shape=(720.0, 1280.0), max_boxes=10, score_threshold=0.6, iou_threshold=0.5,
-              per_class=False):
+def yolo_eval(yolo_outputs: tuple[TensorLike, TensorLike, TensorLike, TensorLike],
+              image_shape: TensorLike = (720.0, 1280.0), max_boxes: int = 10, score_threshold: float = 0.6,
+              iou_threshold: float = 0.5, per_class: bool = False) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
     """From the output of :func:`yolo_head` to the final boxes of one image.
 
     Corners (:func:`yolo_boxes_to_corners`) → score filter (:func:`yolo_filter_boxes`) →

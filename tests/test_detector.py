@@ -83,3 +83,34 @@ def test_load_detector_explains_missing_weights(tmp_path):
     (tmp_path / "classes.txt").write_text("car\n")
     with pytest.raises(FileNotFoundError, match=r"detector's weights not found.*`python tools/train_detector.py`"):
         detector.load_detector(tmp_path)
+
+
+def test_detect_runs_a_learners_yolo_eval_on_each_image(tf):
+    from course_utils import yolo
+
+    model, anchors, _ = detector.load_detector()
+    images, _, _ = driving.make_split("test", 6)
+    calls = []
+
+    def yolo_eval(yolo_outputs, image_shape=(720.0, 1280.0), max_boxes=10, score_threshold=0.6, iou_threshold=0.5):
+        calls.append((tuple(yolo_outputs[0].shape), image_shape, max_boxes, score_threshold, iou_threshold))
+        return yolo.yolo_eval(yolo_outputs, image_shape, max_boxes, score_threshold, iou_threshold)
+
+    theirs = detector.detect(model, anchors, images, 0.2, 0.4, 15, eval_fn=yolo_eval)
+    reference = detector.detect(model, anchors, images, 0.2, 0.4, 15, per_class=False)
+    assert calls == [((12, 12, 5, 2), (96.0, 96.0), 15, 0.2, 0.4)] * 6
+    for (boxes, scores, classes), (ref_boxes, ref_scores, ref_classes) in zip(theirs, reference, strict=True):
+        np.testing.assert_allclose(boxes, ref_boxes, rtol=1e-5, atol=1e-4)
+        np.testing.assert_allclose(scores, ref_scores, rtol=1e-5)
+        np.testing.assert_array_equal(classes, ref_classes)
+    with pytest.raises(ValueError, match="per_class applies to the built-in yolo_eval only"):
+        detector.detect(model, anchors, images, eval_fn=yolo_eval, per_class=True)
+    with pytest.raises(TypeError, match="eval_fn must return the tuple \\(scores, boxes, classes\\).* of length 2"):
+        detector.detect(model, anchors, images, eval_fn=lambda *args: yolo_eval(*args)[:2])
+    with pytest.raises(TypeError, match="eval_fn must be a function like yolo_eval; got str"):
+        detector.detect(model, anchors, images, eval_fn="yolo_eval")
+
+
+def test_box_sizes_in_cells():
+    sizes = detector.box_sizes_in_cells([[0, 0, 16, 8], [10, 20, 34, 68]])
+    np.testing.assert_allclose(sizes, [[1, 2], [6, 3]])  # 8 pixels per cell: (width, height)

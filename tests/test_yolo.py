@@ -2,6 +2,8 @@
 suppression, the YOLO pipeline on eager tensors and inside tf.function, target encoding,
 k-means anchors, mAP, drawing, and the errors bad input gives."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -217,6 +219,21 @@ def test_kmeans_anchors_recovers_clusters():
     assert one < mean_iou
 
 
+def test_euclidean_kmeans_spends_its_anchors_on_the_large_boxes():
+    # 100 small boxes of two shapes, 20 large boxes of two shapes; three anchors
+    rng = np.random.default_rng(0)
+    shapes = [([0.5, 1], 50), ([1, 0.5], 50), ([8, 16], 10), ([16, 8], 10)]
+    wh = np.concatenate([np.tile([shape], (n, 1)) for shape, n in shapes]) * rng.uniform(0.97, 1.03, (120, 2))
+    by_iou, fit_iou = box_math.kmeans_anchors(wh, 3, seed=3)
+    by_distance, fit_distance = box_math.kmeans_anchors(wh, 3, seed=3, metric="euclidean")
+    np.testing.assert_allclose(by_iou, [[1, 0.5], [0.5, 1], [12, 12]], rtol=0.02)  # the small shapes split
+    np.testing.assert_allclose(by_distance, [[0.75, 0.75], [8, 16], [16, 8]], rtol=0.02)  # the large ones split
+    small_iou, small_distance = (box_math.anchor_iou(wh[:100], a).max(1).mean() for a in (by_iou, by_distance))
+    assert small_iou > 0.95 > 0.6 > small_distance and fit_iou > fit_distance
+    with pytest.raises(ValueError, match="metric must be 'iou' or 'euclidean'; got 'l1'"):
+        box_math.kmeans_anchors(wh, 3, metric="l1")
+
+
 def test_average_precision_by_hand():
     # 3 true boxes; detections by score: hit, miss, hit -> precision 1, 1/2, 2/3 at recall 1/3, 1/3, 2/3
     assert box_math.average_precision([0.9, 0.8, 0.7], [True, False, True], 3) == pytest.approx(
@@ -272,31 +289,87 @@ def test_yolo_checkers_accept_the_reference(name, capsys):
     assert "well done" in capsys.readouterr().out
 
 
-def test_yolo_checkers_explain_mistakes(capsys, tf):
-    def iou_without_clipping(box1, box2):
-        xi1, yi1, xi2, yi2 = max(box1[0], box2[0]), max(box1[1], box2[1]), min(box1[2], box2[2]), min(box1[3], box2[3])
-        inter = (xi2 - xi1) * (yi2 - yi1)
+def _iou_clipping(clip):
+    """The course's iou with the intersection's sides clipped at 0 as ``clip`` says."""
+    def iou(box1, box2):
+        width = min(box1[2], box2[2]) - max(box1[0], box2[0])
+        height = min(box1[3], box2[3]) - max(box1[1], box2[1])
+        inter = {"none": width * height, "product": max(width * height, 0), "width": max(width, 0) * height,
+                 "height": width * max(height, 0)}[clip]
         union = (box1[2] - box1[0]) * (box1[3] - box1[1]) + (box2[2] - box2[0]) * (box2[3] - box2[1]) - inter
         return inter / union
+    return iou
 
-    assert checks.check_iou(iou_without_clipping) is False
-    assert "FAIL case 2 (disjoint boxes): result should be 0; got" in capsys.readouterr().out
 
-    def filter_strictly_above(boxes, conf, probs, threshold=0.6):
-        scores = conf * probs
+def _filter(strict=False, use_confidence=True, fixed_threshold=None):
+    import tensorflow as tf
+
+    def yolo_filter_boxes(boxes, box_confidence, box_class_probs, threshold=0.6):
+        threshold = threshold if fixed_threshold is None else fixed_threshold
+        scores = box_confidence * box_class_probs if use_confidence else box_class_probs
         best = tf.reduce_max(scores, -1)
-        mask = best > threshold + 0.05
-        return (tf.boolean_mask(best, mask), tf.boolean_mask(boxes, mask),
-                tf.boolean_mask(tf.argmax(scores, -1), mask))
+        mask = best > threshold if strict else best >= threshold
+        return tf.boolean_mask(best, mask), tf.boolean_mask(boxes, mask), tf.boolean_mask(tf.argmax(scores, -1), mask)
+    return yolo_filter_boxes
 
-    assert checks.check_yolo_filter_boxes(filter_strictly_above) is False
-    assert "result[0] has shape" in capsys.readouterr().out
 
-    def nms_keeping_everything(scores, boxes, classes, max_boxes=10, iou_threshold=0.5):
-        return scores[:max_boxes], boxes[:max_boxes], classes[:max_boxes]
+def _nms(fixed_max=None, fixed_iou=None, per_class=False, suppress_equal=False):
+    import tensorflow as tf
 
-    assert checks.check_yolo_non_max_suppression(nms_keeping_everything) is False
-    assert "entries differ" in capsys.readouterr().out
+    def yolo_non_max_suppression(scores, boxes, classes, max_boxes=10, iou_threshold=0.5):
+        max_boxes, iou_threshold = fixed_max or max_boxes, fixed_iou or iou_threshold
+        if per_class:
+            return yolo.yolo_non_max_suppression(scores, boxes, classes, max_boxes, iou_threshold, per_class=True)
+        if suppress_equal:  # a hand-written greedy NMS that drops IoU >= threshold
+            overlaps, kept = box_math.iou_matrix(boxes.numpy(), boxes.numpy()), []
+            for i in np.argsort(-scores.numpy(), kind="stable"):
+                if len(kept) < max_boxes and all(overlaps[i, k] < iou_threshold for k in kept):
+                    kept.append(i)
+            index = tf.constant(kept, tf.int32)
+        else:
+            index = tf.image.non_max_suppression(boxes, scores, max_boxes, iou_threshold=iou_threshold)
+        return tf.gather(scores, index), tf.gather(boxes, index), tf.gather(classes, index)
+    return yolo_non_max_suppression
+
+
+def _eval(swap_shape=False, fixed_max=None, fixed_score=None, fixed_iou=None):
+    def yolo_eval(yolo_outputs, image_shape=(720.0, 1280.0), max_boxes=10, score_threshold=0.6, iou_threshold=0.5):
+        box_xy, box_wh, box_confidence, box_class_probs = yolo_outputs
+        boxes = yolo.yolo_boxes_to_corners(box_xy, box_wh)
+        scores, boxes, classes = yolo.yolo_filter_boxes(boxes, box_confidence, box_class_probs,
+                                                        fixed_score or score_threshold)
+        boxes = yolo.scale_boxes(boxes, image_shape[::-1] if swap_shape else image_shape)
+        return yolo.yolo_non_max_suppression(scores, boxes, classes, fixed_max or max_boxes, fixed_iou or iou_threshold)
+    return yolo_eval
+
+
+MISTAKES = [  # (exercise, mistake, cases that must fail, a phrase of the hint printed)
+    ("iou", _iou_clipping("none"), [2, 5, 6], "clip the intersection's width and height at 0"),
+    ("iou", _iou_clipping("product"), [2], "clip the intersection's width and height at 0"),
+    ("iou", _iou_clipping("width"), [5], "clip the width and the height each at 0"),
+    ("iou", _iou_clipping("height"), [6], "clip the width and the height each at 0"),
+    ("yolo_filter_boxes", _filter(strict=True), [4], "score >= threshold, as the course does, not > threshold"),
+    ("yolo_filter_boxes", _filter(use_confidence=False), [1, 2, 3, 4], "score = confidence * class probability"),
+    ("yolo_filter_boxes", _filter(fixed_threshold=0.6), [1, 2, 4], "score = confidence * class probability"),
+    ("yolo_non_max_suppression", _nms(fixed_max=10), [2, 3], "Pass on max_boxes and iou_threshold"),
+    ("yolo_non_max_suppression", _nms(fixed_iou=0.5), [2], "Pass on max_boxes and iou_threshold"),
+    ("yolo_non_max_suppression", _nms(per_class=True), [2, 3], "the course's NMS ignores the classes"),
+    ("yolo_non_max_suppression", _nms(suppress_equal=True), [4], "IoU with a kept box is > iou_threshold, not >="),
+    ("yolo_eval", _eval(swap_shape=True), [1], "image_shape = (height, width)"),
+    ("yolo_eval", _eval(fixed_max=10), [2, 3, 4], "pass max_boxes on"),
+    ("yolo_eval", _eval(fixed_score=0.6), [3], "pass score_threshold on"),
+    ("yolo_eval", _eval(fixed_iou=0.5), [4], "pass iou_threshold on"),
+]
+
+
+@pytest.mark.parametrize("name,mistake,failing,hint", MISTAKES,
+                         ids=[f"{m[0]}-{i}" for i, m in enumerate(MISTAKES)])
+def test_each_usual_yolo_mistake_fails_its_cases_with_its_hint(name, mistake, failing, hint, capsys, tf):
+    assert checks.checker(name)(mistake, verbose=False) is False
+    out = capsys.readouterr().out
+    failed = [int(number) for number in re.findall(r"^FAIL case (\d+) ", out, re.M)]
+    assert failed == failing, out
+    assert hint in out, out
 
 
 # --------------------------------------------------------------------------------------------
@@ -374,8 +447,10 @@ def test_bad_input_names_the_argument(call, error, message):
 
 
 def test_unreadable_anchor_and_class_files(tmp_path):
-    with pytest.raises(ValueError, match=r"anchors_path '.*missing.txt' cannot be read"):
+    with pytest.raises(FileNotFoundError, match=r"anchors_path '.*missing.txt' not found"):
         yolo.read_anchors(tmp_path / "missing.txt")
+    with pytest.raises(FileNotFoundError, match=r"classes_path '.*missing.txt' not found"):
+        yolo.read_classes(tmp_path / "missing.txt")
     (tmp_path / "words.txt").write_text("big, small\n")
     with pytest.raises(ValueError, match=r"anchors_path .* must hold comma-separated numbers"):
         yolo.read_anchors(tmp_path / "words.txt")

@@ -1,4 +1,4 @@
-"""Checkers of the YOLO post-processing a learner writes (sections 3.1 and 3.2).
+"""Checkers of the YOLO post-processing a learner writes (notebook 3.2).
 
 The reference is :mod:`course_utils.yolo`; tensors in the cases are float32 (int64 for classes),
 as the network and ``yolo_head`` produce them, and results are compared as numpy arrays.
@@ -42,12 +42,16 @@ def random_head_outputs(seed, grid=(19, 19), anchors=5, classes=80):
 
 def iou_cases():
     clip = "clip the intersection's width and height at 0: max(0, x2 - x1), or apart boxes get a positive area."
+    clip_each = ("clip the width and the height each at 0 before multiplying: boxes apart along one axis only "
+                 "give one negative side, and their product is then negative.")
     return [
         Case("course example: (2, 1, 4, 3) and (1, 2, 3, 4) share 1 of 7 units", ((2, 1, 4, 3), (1, 2, 3, 4)),
              hint="the intersection is (max of the x1s, max of the y1s) to (min of the x2s, min of the y2s)."),
         Case("disjoint boxes", ((1, 2, 3, 4), (5, 6, 7, 8)), hint=clip),
         Case("boxes that only touch at a corner", ((1, 1, 2, 2), (2, 2, 3, 3)), hint=clip),
         Case("boxes that only share an edge", ((1, 1, 3, 3), (2, 3, 3, 4)), hint=clip),
+        Case("boxes apart vertically whose x ranges overlap", ((0, 0, 4, 1), (1, 3, 3, 5)), hint=clip_each),
+        Case("boxes apart horizontally whose y ranges overlap", ((0, 0, 1, 4), (3, 1, 5, 3)), hint=clip_each),
         Case("one box inside the other", ((0, 0, 4, 4), (1, 1, 2, 3)),
              hint="union = area1 + area2 - intersection (the intersection is counted once)."),
         Case("identical boxes", ((0.5, 0.5, 2.5, 1.5), (0.5, 0.5, 2.5, 1.5))),
@@ -80,7 +84,9 @@ def yolo_non_max_suppression_cases():
     import tensorflow as tf
 
     hint = ("sort by score, keep the best, drop the boxes that overlap it by IoU > iou_threshold, repeat; "
-            "tf.image.non_max_suppression does this and returns the kept indices; stop at max_boxes.")
+            "tf.image.non_max_suppression does this and returns the kept indices; stop at max_boxes. Pass on "
+            "max_boxes and iou_threshold (not 10 and 0.5), and let boxes of every class compete: the course's "
+            "NMS ignores the classes.")
     cases = []
     for seed, n, max_boxes, threshold in [(4, 54, 10, 0.5), (5, 30, 5, 0.3), (6, 80, 20, 0.6)]:
         rng = _rng(seed)
@@ -102,10 +108,18 @@ def yolo_eval_cases():
     return [
         Case("19x19 grid, 5 anchors, 80 classes, image (720, 1280), defaults",
              (random_head_outputs(7), (720.0, 1280.0), 10, 0.6, 0.5),
-             hint="the order is: corners, filter by score, scale to the image, non-max suppression."),
+             hint="the order is: corners, the score filter, scale_boxes(boxes, image_shape) with image_shape = "
+                  "(height, width), non-max suppression."),
         Case("12x12 grid, 5 anchors, 4 classes, image (96, 96), score 0.3, IoU 0.45, 15 boxes",
              (random_head_outputs(8, (12, 12), 5, 4), (96.0, 96.0), 15, 0.3, 0.45),
-             hint="pass max_boxes, score_threshold and iou_threshold on to the functions you call."),
+             hint="pass max_boxes on to yolo_non_max_suppression (not its default 10)."),
+        # max_boxes is large in the next two, so that the threshold under test decides how many boxes remain
+        Case("12x12 grid, image (96, 96), score 0.85, IoU 0.5, 100 boxes",
+             (random_head_outputs(9, (12, 12), 5, 4), (96.0, 96.0), 100, 0.85, 0.5),
+             hint="pass score_threshold on to yolo_filter_boxes (not 0.6)."),
+        Case("12x12 grid, image (96, 96), score 0.6, IoU 0.2, 100 boxes",
+             (random_head_outputs(10, (12, 12), 5, 4), (96.0, 96.0), 100, 0.6, 0.2),
+             hint="pass iou_threshold on to yolo_non_max_suppression (not 0.5)."),
     ]
 
 

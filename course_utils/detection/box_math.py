@@ -15,13 +15,16 @@ are centred on the same point).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from course_utils import _validate
 
 __all__ = [
     "iou", "iou_matrix", "non_max_suppression", "encode_targets", "decode_targets",
-    "anchor_iou", "kmeans_anchors", "match_detections", "average_precision",
+    "anchor_iou", "anchor_distances", "kmeans_anchors", "match_detections", "average_precision",
     "mean_average_precision", "precision_recall", "draw_boxes",
 ]
 
@@ -36,7 +39,7 @@ def _box(value, name):
     return box.astype(np.float64)
 
 
-def boxes_array(value, name="boxes"):
+def boxes_array(value: ArrayLike, name: str = "boxes") -> np.ndarray:
     """Validate ``(n, 4)`` corner boxes ``[y_min, x_min, y_max, x_max]``; return them as float64."""
     boxes = _validate.as_numeric_array(value, name, 2, "(n, 4) = [y_min, x_min, y_max, x_max]")
     if boxes.shape[1] != 4:
@@ -48,7 +51,7 @@ def boxes_array(value, name="boxes"):
     return boxes.astype(np.float64)
 
 
-def iou(box1, box2):
+def iou(box1: ArrayLike, box2: ArrayLike) -> float:
     """Intersection over union of two corner boxes.
 
     Parameters
@@ -75,7 +78,7 @@ def iou(box1, box2):
     return float(inter_area / union_area) if union_area > 0 else 0.0
 
 
-def iou_matrix(boxes1, boxes2):
+def iou_matrix(boxes1: ArrayLike, boxes2: ArrayLike) -> np.ndarray:
     """IoU of every box in ``boxes1`` with every box in ``boxes2`` (vectorised :func:`iou`).
 
     Parameters
@@ -99,8 +102,8 @@ def iou_matrix(boxes1, boxes2):
         return np.where(union > 0, inter / np.where(union > 0, union, 1), 0.0)
 
 
-def non_max_suppression(boxes, scores, max_output_size=10, iou_threshold=0.5,
-                        score_threshold=float("-inf"), classes=None):
+def non_max_suppression(boxes: ArrayLike, scores: ArrayLike, max_output_size: int = 10, iou_threshold: float = 0.5,
+                        score_threshold: float = float("-inf"), classes: ArrayLike | None = None) -> np.ndarray:
     """Greedy non-max suppression, one box at a time.
 
     Walk through the boxes from the highest score down. A box is kept unless its IoU with a
@@ -169,7 +172,7 @@ def _image_shape(value, name="image_shape"):
     return float(shape[0]), float(shape[1])
 
 
-def anchor_iou(wh, anchors):
+def anchor_iou(wh: ArrayLike, anchors: ArrayLike) -> np.ndarray:
     """IoU of box shapes with anchor shapes when both are centred on the same point.
 
     Parameters
@@ -190,7 +193,8 @@ def anchor_iou(wh, anchors):
     return inter / np.where(union > 0, union, 1)
 
 
-def encode_targets(boxes, classes, anchors, grid_size, num_classes, image_shape):
+def encode_targets(boxes: ArrayLike, classes: ArrayLike, anchors: ArrayLike, grid_size: int | tuple[int, int],
+                   num_classes: int, image_shape: tuple[float, float]) -> np.ndarray:
     """Write the labelled boxes of one image into the YOLO target volume.
 
     Parameters
@@ -243,7 +247,7 @@ def encode_targets(boxes, classes, anchors, grid_size, num_classes, image_shape)
     return volume
 
 
-def decode_targets(volume, image_shape):
+def decode_targets(volume: ArrayLike, image_shape: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
     """Read the boxes back out of a target volume (the inverse of :func:`encode_targets`).
 
     Parameters
@@ -276,11 +280,40 @@ def _grid(grid_size):
     return S, S
 
 
-def kmeans_anchors(wh, k, seed=0, iterations=100):
-    """Choose ``k`` anchor shapes by k-means with the distance ``1 - IoU``.
+def anchor_distances(wh: ArrayLike, anchors: ArrayLike, metric: str = "iou") -> np.ndarray:
+    """How far each box shape is from each anchor shape, as k-means sees it.
 
-    Euclidean k-means would let large boxes dominate; with ``1 - IoU`` (boxes centred on the
-    same point) a small box and a large box of the same shape are equally well served.
+    Parameters
+    ----------
+    wh : array_like, shape (n, 2)
+        Widths and heights of boxes.
+    anchors : array_like, shape (A, 2)
+        Widths and heights of anchors, in the same unit.
+    metric : {"iou", "euclidean"}, default "iou"
+        ``1 - IoU`` of the two shapes centred on the same point (YOLOv2's), or the squared
+        Euclidean distance between the ``(width, height)`` pairs.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, A)
+    """
+    if metric == "iou":
+        return 1.0 - anchor_iou(wh, anchors)
+    if metric == "euclidean":
+        wh = _validate.as_numeric_array(wh, "wh", 2, "(n, 2)").astype(np.float64)
+        return ((wh[:, None, :] - _anchors(anchors)[None, :, :]) ** 2).sum(axis=-1)
+    raise ValueError(f"metric must be 'iou' or 'euclidean'; got {metric!r}")
+
+
+def kmeans_anchors(wh: ArrayLike, k: int, seed: int = 0, iterations: int = 100,
+                   metric: str = "iou") -> tuple[np.ndarray, float]:
+    """Choose ``k`` anchor shapes by k-means, with the distance ``1 - IoU`` as in YOLOv2.
+
+    The Euclidean distance between two ``(width, height)`` pairs grows with the boxes' size: a
+    box 20 % wider than its anchor is ten times farther from it when both are ten times larger.
+    Its k-means therefore spends its anchors on the large boxes. ``1 - IoU`` (of the two shapes
+    centred on the same point) depends only on their relative sizes, so a small and a large box
+    that miss their anchors by the same proportion count the same.
 
     Parameters
     ----------
@@ -289,16 +322,20 @@ def kmeans_anchors(wh, k, seed=0, iterations=100):
     k : int
         Number of anchors, ``1 <= k <= n``.
     seed : int, default 0
-        Chooses the ``k`` boxes that start as centres.
+        Chooses the ``k`` boxes that start as centres. k-means ends in a local optimum that
+        depends on this start.
     iterations : int, default 100
         Upper bound; the loop stops earlier when no box changes cluster.
+    metric : {"iou", "euclidean"}, default "iou"
+        How a box picks its nearest centre (:func:`anchor_distances`): largest IoU, or smallest
+        Euclidean distance (for comparison).
 
     Returns
     -------
     anchors : numpy.ndarray, shape (k, 2)
         Cluster means, sorted by area.
     mean_iou : float
-        Average over boxes of the IoU with their best anchor.
+        Average over boxes of the IoU with their best anchor (whatever the metric).
     """
     wh = _validate.as_numeric_array(wh, "wh", 2, "(n, 2)").astype(np.float64)
     if wh.shape[1] != 2 or not np.all(wh > 0):
@@ -306,11 +343,12 @@ def kmeans_anchors(wh, k, seed=0, iterations=100):
     k = _validate.integer(k, "k", minimum=1)
     if k > wh.shape[0]:
         raise ValueError(f"k must be at most the number of boxes ({wh.shape[0]}); got {k}")
+    anchor_distances(wh[:1], wh[:1], metric)  # checks the metric before the loop
     rng = np.random.default_rng(_validate.integer(seed, "seed", minimum=0))
     centres = wh[rng.choice(wh.shape[0], k, replace=False)]
     assignment = None
     for _ in range(_validate.integer(iterations, "iterations", minimum=1)):
-        new_assignment = np.argmax(anchor_iou(wh, centres), axis=1)  # nearest = largest IoU
+        new_assignment = np.argmin(anchor_distances(wh, centres, metric), axis=1)
         if assignment is not None and np.array_equal(new_assignment, assignment):
             break
         assignment = new_assignment
@@ -324,7 +362,8 @@ def kmeans_anchors(wh, k, seed=0, iterations=100):
 # Evaluation.
 
 
-def match_detections(pred_boxes, pred_scores, pred_classes, true_boxes, true_classes, iou_threshold=0.5):
+def match_detections(pred_boxes: ArrayLike, pred_scores: ArrayLike, pred_classes: ArrayLike, true_boxes: ArrayLike,
+                     true_classes: ArrayLike, iou_threshold: float = 0.5) -> np.ndarray:
     """Mark each detection of one image as a true or a false positive.
 
     Detections are taken from the highest score down; each may claim the unclaimed
@@ -368,7 +407,7 @@ def match_detections(pred_boxes, pred_scores, pred_classes, true_boxes, true_cla
     return hit
 
 
-def average_precision(scores, hits, num_true):
+def average_precision(scores: ArrayLike, hits: ArrayLike, num_true: int) -> float:
     """Area under the precision-recall curve of one class (all-point interpolation, as in
     PASCAL VOC since 2010).
 
@@ -398,7 +437,9 @@ def average_precision(scores, hits, num_true):
     return float(np.sum(np.diff(recall) * precision[1:]))
 
 
-def mean_average_precision(detections, truths, num_classes, iou_threshold=0.5):
+def mean_average_precision(detections: Sequence[tuple[ArrayLike, ArrayLike, ArrayLike]],
+                           truths: Sequence[tuple[ArrayLike, ArrayLike]], num_classes: int,
+                           iou_threshold: float = 0.5) -> tuple[float, np.ndarray]:
     """Mean over classes of the average precision at one IoU threshold (mAP@IoU).
 
     Parameters
@@ -434,7 +475,8 @@ def mean_average_precision(detections, truths, num_classes, iou_threshold=0.5):
     return (float(per_class[present].mean()) if present.any() else float("nan")), per_class
 
 
-def precision_recall(detections, truths, iou_threshold=0.5):
+def precision_recall(detections: Sequence[tuple[ArrayLike, ArrayLike, ArrayLike]],
+                     truths: Sequence[tuple[ArrayLike, ArrayLike]], iou_threshold: float = 0.5) -> tuple[float, float]:
     """Precision and recall of a fixed set of detections (all classes together).
 
     Parameters
@@ -462,7 +504,8 @@ _PALETTE = [(255, 60, 60), (40, 220, 255), (255, 80, 255), (255, 230, 40), (90, 
             (255, 150, 40), (160, 120, 255), (255, 255, 255)]
 
 
-def draw_boxes(image, boxes, classes, class_names, scores=None, scale=3, show_labels=True):
+def draw_boxes(image: ArrayLike, boxes: ArrayLike, classes: ArrayLike, class_names: Sequence[str],
+               scores: ArrayLike | None = None, scale: int = 3, show_labels: bool = True) -> np.ndarray:
     """Draw labelled boxes (and their scores) on a copy of an image.
 
     Parameters
