@@ -45,7 +45,7 @@ __all__ = [
     "STYLE_LAYERS", "CONTENT_LAYER", "COST_NAMES",
     "compute_content_cost", "gram_matrix", "layer_gram", "compute_layer_style_cost", "compute_style_cost",
     "total_cost", "make_train_step", "train_step", "FeatureExtractor", "preprocess", "vgg19_features",
-    "roughness", "GenerationResult", "generate",
+    "speckle", "colour_difference", "GenerationResult", "generate",
 ]
 
 #: The course's choice: the first convolution of each of VGG19's five blocks, 0.2 each.
@@ -621,21 +621,61 @@ def _randomise(base, calibration, seed):
 # The generation loop
 
 
-def roughness(images: TensorLike) -> tf.Tensor:
-    """Mean squared difference between neighbouring pixels: how grainy an image is.
+def speckle(image: TensorLike) -> float:
+    """How much isolated-pixel noise an image holds: the mean squared difference from a 3x3 median.
+
+    Each channel is compared with its median over the pixel's 3x3 neighbourhood (borders mirrored).
+    A median removes a pixel that differs from its neighbours but keeps the edge between two
+    patches, so speckle (salt-and-pepper colour noise) counts and painted patches and strokes
+    count little.
 
     Parameters
     ----------
-    images : tf.Tensor, shape (m, n_H, n_W, n_C)
+    image : array_like, shape (n_H, n_W, 3) or (1, n_H, n_W, 3)
+        Values in ``[0, 1]``.
 
     Returns
     -------
-    tf.Tensor, shape ()
-        ``mean((x[:, 1:] - x[:, :-1])**2) + mean((x[:, :, 1:] - x[:, :, :-1])**2)``.
+    float
+        0 for an image without isolated pixels; at most 1.
     """
-    images = _as_tensor(images, "images", 4, "(m, n_H, n_W, n_C)")
-    return (tf.reduce_mean(tf.square(images[:, 1:] - images[:, :-1]))
-            + tf.reduce_mean(tf.square(images[:, :, 1:] - images[:, :, :-1])))
+    from course_utils import image_io
+
+    pixels = image_io.as_batch(image, "image")[0]
+    padded = np.pad(pixels, ((1, 1), (1, 1), (0, 0)), mode="reflect")
+    windows = np.lib.stride_tricks.sliding_window_view(padded, (3, 3), axis=(0, 1))  # (n_H, n_W, 3, 3, 3)
+    return float(np.mean((pixels - np.median(windows, axis=(-2, -1))) ** 2))
+
+
+def colour_difference(image: TensorLike, reference: TensorLike, bins: int = 4) -> float:
+    """How different two images' colour distributions are: the share of pixels that would have to change colour.
+
+    Each channel is cut into ``bins`` equal intervals, so the RGB cube into ``bins**3`` boxes; the
+    result is half the L1 distance between the two images' normalised box counts (their total
+    variation distance): 0 for the same distribution of colours, 1 when no box is shared. Where
+    the pixels lie does not matter.
+
+    Parameters
+    ----------
+    image, reference : array_like, shape (n_H, n_W, 3) or (1, n_H, n_W, 3)
+        Values in ``[0, 1]``; the two sizes may differ.
+    bins : int, default 4
+        Intervals per channel (at least 1).
+
+    Returns
+    -------
+    float, in [0, 1]
+    """
+    from course_utils import image_io
+
+    bins = _validate.integer(bins, "bins", 1)
+
+    def histogram(array, name):
+        pixels = image_io.as_batch(array, name)[0].reshape(-1, 3)
+        box = np.minimum((pixels * bins).astype(int), bins - 1) @ np.array([bins * bins, bins, 1])
+        return np.bincount(box, minlength=bins**3) / len(box)
+
+    return float(0.5 * np.abs(histogram(image, "image") - histogram(reference, "reference")).sum())
 
 
 @dataclass
@@ -712,12 +752,9 @@ def _prepare(content_image, style_image, extractor, style_layers, alpha, beta, l
     optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
     optimizer.build([image])  # a train_step in tf.function may not create the optimizer's variables itself
 
-    @tf.function
-    def costs_of(generated):
-        return _costs_of(functions, extractor(generated), a_C, a_S, extractor.style_layers, alpha, beta)
-
-    def measure(generated):
-        J, J_content, J_style = (float(value) for value in costs_of(generated))
+    def measure(generated):  # eager: about 25 calls a run do not repay tracing the network once more
+        costs = _costs_of(functions, extractor(generated), a_C, a_S, extractor.style_layers, alpha, beta)
+        J, J_content, J_style = (float(value) for value in costs)
         return J, (J_content if C is not None else 0.0), (J_style if S is not None else 0.0)
 
     return _Run(image, extractor, a_C, a_S, alpha, beta, optimizer, measure)

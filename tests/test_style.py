@@ -284,6 +284,29 @@ def test_train_step_updates_the_pixels_and_clips_them(extractor):
         style.train_step(tf.constant(C), extractor, extractor(C)[-1], extractor(S)[:-1], optimizer)
 
 
+def test_speckle_and_colour_difference_by_hand():
+    flat = np.full((1, 4, 4, 3), 0.5, np.float32)
+    stripes = np.zeros((1, 4, 4, 3), np.float32)
+    stripes[:, :, ::2] = 1.0  # columns alternate black and white
+    assert style.speckle(flat) == 0.0
+    two_patches = flat.copy()
+    two_patches[:, :, 2:] = 1.0
+    assert style.speckle(two_patches) == 0.0  # an edge between patches is not speckle
+    salt = flat.copy()
+    salt[0, 1, 1] = 1.0  # one white pixel on grey: 3 squared differences of 0.5 among 48 values
+    assert style.speckle(salt) == pytest.approx(3 * 0.25 / 48)
+    assert style.speckle(stripes) == 1.0  # one-pixel stripes: every pixel is the odd one out of its 3x3 window
+    assert style.colour_difference(flat, flat) == 0.0
+    assert style.colour_difference(flat, stripes) == 1.0  # grey shares no colour box with black or white
+    assert style.colour_difference(stripes, stripes[:, :, ::-1]) == 0.0  # positions do not matter
+    half_white = np.full((1, 4, 4, 3), 0.5, np.float32)
+    half_white[:, :2] = 1.0
+    assert style.colour_difference(half_white, flat) == pytest.approx(0.5)
+    assert style.colour_difference(half_white, flat, bins=1) == 0.0  # one box holds every colour
+    with pytest.raises(ValueError, match="bins must be"):
+        style.colour_difference(flat, flat, bins=0)
+
+
 def test_select_keeps_the_network_and_reweights(extractor):
     chosen = extractor.select([("block2_conv1", 0.7), ("block4_conv1", 0.3)])
     image = image_io.sample_photo("chelsea", SMALL)
