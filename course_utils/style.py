@@ -846,7 +846,8 @@ def generate(content_image: TensorLike | None, style_image: TensorLike | None, e
         Updates of the image (calls of ``train_step``).
     alpha, beta : float, default 10 and 40
         Weights of the content and style costs. With Adam, multiplying both by the same
-        factor leaves every update unchanged: only ``beta / alpha`` matters.
+        factor leaves the updates unchanged (up to float rounding where a pixel's gradient is
+        almost zero): only ``beta / alpha`` matters.
     learning_rate : float, default 0.02
         Adam's step size, in pixel units (pixels lie in ``[0, 1]``).
     noise : float, default 0
