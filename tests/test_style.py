@@ -157,16 +157,25 @@ def test_weights_from_a_path(tmp_path, extractor):
     base = keras.applications.VGG19(include_top=False, weights=None, input_shape=(None, None, 3))
     path = tmp_path / "vgg19.weights.h5"
     base.save_weights(path)
-    features = style.vgg19_features(weights=path)
-    assert str(path) in features.weights
+    features = style.vgg19_features(weights=path, pooling="max")
+    assert str(path) in features.weights and "max pooling" in features.weights
     image = image_io.sample_photo("rocket", SMALL)
     expected = keras.Model(base.input, base.get_layer("block2_conv1").output)(style.preprocess(image))
     np.testing.assert_allclose(features(image)[1], expected, rtol=1e-5, atol=1e-5)
+    # Average pooling: the same weights, the pools replaced (block1_conv1 comes before any pool).
+    averaged = style.vgg19_features(weights=path)
+    assert "average pooling" in averaged.weights
+    pools = [type(layer).__name__ for layer in averaged.model.layers if "pool" in layer.name]
+    assert pools == ["AveragePooling2D"] * 4  # the fifth pool lies after the last layer the extractor uses
+    np.testing.assert_allclose(averaged(image)[0], features(image)[0], rtol=1e-5, atol=1e-5)
+    assert not np.allclose(averaged(image)[1], features(image)[1])
 
 
 def test_bad_weights(tmp_path):
-    with pytest.raises(ValueError, match="does not exist"):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
         style.vgg19_features(weights=tmp_path / "missing.weights.h5")
+    with pytest.raises(ValueError, match='pooling must be "average" or "max"'):
+        style.vgg19_features(pooling="min")
     broken = tmp_path / "broken.weights.h5"
     broken.write_text("not weights")
     with pytest.raises(ValueError, match="could not be loaded"):
@@ -196,6 +205,119 @@ def test_generation_lowers_the_cost_and_saves_the_image(tmp_path, extractor):
     np.testing.assert_allclose(image_io.load_image(result.path)[0], result.image, atol=1 / 255)
 
 
+def test_only_the_ratio_of_alpha_and_beta_matters_with_adam(extractor):
+    C = image_io.sample_photo("chelsea", SMALL)
+    S = paintings.style_image("brush_strokes", SMALL)
+    runs = [style.generate(C, S, extractor, iterations=5, alpha=a, beta=b, progress=False)
+            for a, b in [(10, 40), (1, 4)]]
+    # Adam divides each step by the gradient's running size, so scaling the cost scales nothing; only pixels
+    # whose gradient is almost zero (where float rounding decides the step's sign) may differ.
+    assert np.abs(runs[0].image - runs[1].image).mean() < 1e-3
+    np.testing.assert_allclose(runs[0].history["style"], runs[1].history["style"], rtol=0.02)
+
+
+def test_generate_runs_a_learners_train_step_and_costs(extractor):
+    C = image_io.sample_photo("chelsea", SMALL)
+    S = paintings.style_image("mosaic", SMALL)
+    calls = {"step": 0, "content": 0}
+
+    def learners_step(*args):
+        calls["step"] += 1
+        return style.train_step(*args)
+
+    def learners_content_cost(a_C, a_G):
+        calls["content"] += 1
+        return style.compute_content_cost(a_C, a_G)
+
+    reference = style.generate(C, S, extractor, iterations=4, progress=False)
+    theirs = style.generate(C, S, extractor, iterations=4, progress=False, train_step=learners_step,
+                            costs={"compute_content_cost": learners_content_cost})
+    assert calls["step"] == 4 and calls["content"] >= 1  # the costs record the history (traced once)
+    np.testing.assert_allclose(theirs.image, reference.image, atol=1e-6)
+    np.testing.assert_allclose(theirs.history["total"], reference.history["total"], rtol=1e-5)
+    # costs= alone builds the step from those costs
+    halved = style.generate(C, S, extractor, iterations=2, progress=False,
+                            costs={"total_cost": lambda J_c, J_s, alpha, beta: 0.5 * (alpha * J_c + beta * J_s)})
+    np.testing.assert_allclose(halved.history["total"][0], 0.5 * reference.history["total"][0], rtol=1e-5)
+
+
+def test_generate_records_snapshots_and_steps(extractor, capsys):
+    C = image_io.sample_photo("chelsea", SMALL)
+    result = style.generate(C, paintings.style_image("mosaic", SMALL), extractor, iterations=6, record_every=4,
+                            snapshot_at=(0, 6))
+    np.testing.assert_array_equal(result.history["step"], [0, 4, 6])
+    assert set(result.snapshots) == {0, 6}
+    np.testing.assert_array_equal(result.snapshots[0], C[0])  # the start is the content image itself
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and out.startswith("6/6 [") and "style" in out  # one line per run
+
+
+def test_generate_bad_steps_and_costs(extractor):
+    C = image_io.sample_photo("chelsea", SMALL)
+    with pytest.raises(TypeError, match="train_step must be a function"):
+        style.generate(C, C, extractor, iterations=1, train_step="adam", progress=False)
+    with pytest.raises(ValueError, match="costs may only name"):
+        style.generate(C, C, extractor, iterations=1, costs={"content": style.compute_content_cost}, progress=False)
+    with pytest.raises(TypeError, match="costs must be a dict"):
+        style.generate(C, C, extractor, iterations=1, costs=[style.total_cost], progress=False)
+    with pytest.raises(FloatingPointError, match="at update 1"):
+        style.generate(C, C, extractor, iterations=2, train_step=lambda *args: tf.constant(np.nan), progress=False)
+
+
+def test_train_step_updates_the_pixels_and_clips_them(extractor):
+    import keras
+
+    C = image_io.sample_photo("chelsea", SMALL)
+    S = paintings.style_image("brush_strokes", SMALL)
+    image = tf.Variable(C)
+    optimizer = keras.optimizers.Adam(learning_rate=0.5)
+    optimizer.build([image])
+    weights_before = [w.copy() for w in extractor.model.get_weights()]
+    J = style.train_step(image, extractor, extractor(C)[-1], extractor(S)[:-1], optimizer, 10, 40)
+    outputs = extractor(C)
+    expected = style.total_cost(style.compute_content_cost(outputs[-1], outputs[-1]),
+                                style.compute_style_cost(extractor(S)[:-1], outputs[:-1], extractor.style_layers))
+    assert float(J) == pytest.approx(float(expected), rel=1e-5)  # the cost of the image before the update
+    assert np.abs(image.numpy() - C).max() > 0.1 and image.numpy().min() >= 0 and image.numpy().max() <= 1
+    assert all(np.array_equal(a, b) for a, b in zip(weights_before, extractor.model.get_weights(), strict=True))
+    with pytest.raises(TypeError, match="generated_image must be a tf.Variable"):
+        style.train_step(tf.constant(C), extractor, extractor(C)[-1], extractor(S)[:-1], optimizer)
+
+
+def test_speckle_and_colour_difference_by_hand():
+    flat = np.full((1, 4, 4, 3), 0.5, np.float32)
+    stripes = np.zeros((1, 4, 4, 3), np.float32)
+    stripes[:, :, ::2] = 1.0  # columns alternate black and white
+    assert style.speckle(flat) == 0.0
+    two_patches = flat.copy()
+    two_patches[:, :, 2:] = 1.0
+    assert style.speckle(two_patches) == 0.0  # an edge between patches is not speckle
+    salt = flat.copy()
+    salt[0, 1, 1] = 1.0  # one white pixel on grey: 3 squared differences of 0.5 among 48 values
+    assert style.speckle(salt) == pytest.approx(3 * 0.25 / 48)
+    assert style.speckle(stripes) == 1.0  # one-pixel stripes: every pixel is the odd one out of its 3x3 window
+    assert style.colour_difference(flat, flat) == 0.0
+    assert style.colour_difference(flat, stripes) == 1.0  # grey shares no colour box with black or white
+    assert style.colour_difference(stripes, stripes[:, :, ::-1]) == 0.0  # positions do not matter
+    half_white = np.full((1, 4, 4, 3), 0.5, np.float32)
+    half_white[:, :2] = 1.0
+    assert style.colour_difference(half_white, flat) == pytest.approx(0.5)
+    assert style.colour_difference(half_white, flat, bins=1) == 0.0  # one box holds every colour
+    with pytest.raises(ValueError, match="bins must be"):
+        style.colour_difference(flat, flat, bins=0)
+
+
+def test_select_keeps_the_network_and_reweights(extractor):
+    chosen = extractor.select([("block2_conv1", 0.7), ("block4_conv1", 0.3)])
+    image = image_io.sample_photo("chelsea", SMALL)
+    full, part = extractor(image), chosen(image)
+    assert chosen.style_layers == [("block2_conv1", 0.7), ("block4_conv1", 0.3)] and len(part) == 3
+    np.testing.assert_allclose(part[0], full[1])
+    np.testing.assert_allclose(part[-1], full[-1])
+    with pytest.raises(ValueError, match="not among the extractor's style layers"):
+        extractor.select([("block1_conv2", 1.0)])
+
+
 def test_texture_synthesis_and_reconstruction_use_one_image(extractor):
     S = paintings.style_image("mosaic", SMALL)
     texture = style.generate(None, S, extractor, iterations=8, learning_rate=0.05, progress=False)
@@ -222,9 +344,42 @@ def test_images_are_batches_in_the_unit_range():
 
 
 @pytest.mark.parametrize("name", checks.EXERCISES["style"])
-def test_reference_costs_pass_their_checkers(name, capsys):
+def test_references_and_solutions_pass_their_checkers(name, capsys):
+    from course_utils.solutions import style as solutions
+
     assert getattr(checks, f"check_{name}")(getattr(style, name), verbose=False) is True
-    assert "well done" in capsys.readouterr().out
+    assert getattr(checks, f"check_{name}")(getattr(solutions, name), verbose=False) is True
+    assert capsys.readouterr().out.count("well done") == 2
+
+
+def test_train_step_checker_gives_each_function_a_fresh_state_and_explains_a_missing_clip(capsys):
+    from course_utils.solutions import style as solutions
+
+    def without_clipping(generated_image, extractor, a_C, a_S, optimizer, alpha=10, beta=40):
+        with tf.GradientTape() as tape:
+            a_G = extractor(generated_image)
+            J = style.total_cost(style.compute_content_cost(a_C, a_G[-1]),
+                                 style.compute_style_cost(a_S, a_G[:-1], extractor.style_layers), alpha, beta)
+        optimizer.apply_gradients([(tape.gradient(J, generated_image), generated_image)])
+        return J
+
+    def fixed_weights(generated_image, extractor, a_C, a_S, optimizer, alpha=10, beta=40):
+        return solutions.train_step(generated_image, extractor, a_C, a_S, optimizer)
+
+    assert checks.check_train_step(without_clipping) is False
+    out = capsys.readouterr().out
+    assert "FAIL case 3 (a large step, SGD(50): the pixels must be clipped to [0, 1]): updated image" in out
+    assert "hint: after the update, clip the pixels to [0, 1]" in out
+    assert "train_step: 3 of 4 cases passed." in out
+    assert checks.check_train_step(fixed_weights, verbose=False) is False
+    assert "hint: pass alpha and beta on to total_cost" in capsys.readouterr().out
+
+    @tf.function
+    def stub(generated_image, extractor, a_C, a_S, optimizer, alpha=10, beta=40):
+        raise NotImplementedError("write train_step")
+
+    assert checks.submit(stub, name="train_step") is style.train_step
+    assert "train_step: not written yet (write train_step); 0 of 4 cases run." in capsys.readouterr().out
 
 
 def test_checker_explains_a_wrong_cost(capsys):

@@ -23,8 +23,8 @@ module                    exercises                                             
 ``checks.yolo``           iou, yolo_filter_boxes, yolo_non_max_suppression, yolo_eval  3.2
 ``checks.unet``           conv_block, upsampling_block, unet_model                     3.3
 ``checks.face``           triplet_loss, verify, who_is_it                              4.2, 4.3
-``checks.style``          compute_content_cost, gram_matrix, compute_layer_style_cost, 4.5, 4.7
-                          compute_style_cost
+``checks.style``          compute_content_cost, gram_matrix, compute_layer_style_cost  4.5
+                          compute_style_cost, total_cost, train_step                   4.7
 ========================  ===========================================================  =========
 
 :func:`make_checker` builds a checker for your own exercise; :func:`compare` describes the first
@@ -59,7 +59,8 @@ EXERCISES = {
     "yolo": ["iou", "yolo_filter_boxes", "yolo_non_max_suppression", "yolo_eval"],
     "unet": ["conv_block", "upsampling_block", "unet_model"],
     "face": ["triplet_loss", "verify", "who_is_it"],
-    "style": ["compute_content_cost", "gram_matrix", "compute_layer_style_cost", "compute_style_cost"],
+    "style": ["compute_content_cost", "gram_matrix", "compute_layer_style_cost", "compute_style_cost", "total_cost",
+              "train_step"],
 }
 _TOPIC = {name: topic for topic, names in EXERCISES.items() for name in names}
 
