@@ -5,17 +5,18 @@ same person when ``||f(x1) - f(x2)||`` is small. The encoder is trained with the
 on (anchor, positive, negative) photos: the anchor must be closer to the positive (same
 person) than to the negative (another person) by a margin ``alpha``.
 
-The course's functions (see ``design/API.md``):
+The course's functions (``docs/API.md``), which the learner writes in notebooks 4.2 and 4.3:
 
 - :func:`triplet_loss` (a scalar sum over the batch, squared L2 distances),
-- :func:`img_to_encoding`, :func:`verify`, :func:`who_is_it` (plain L2 distances).
+- :func:`verify`, :func:`who_is_it` (plain L2 distances), with :func:`img_to_encoding`.
 
 Around them: the encoder (:func:`face_encoder`, a small ResNet built from
-:mod:`course_utils.resnet` blocks), triplet mining (:func:`batch_hard_triplet_loss`,
-:func:`semi_hard_triplets`), training (:func:`train_encoder`), the shipped weights
-(:func:`load_encoder`) and the evaluation (:func:`pairwise_distances`, :func:`roc_curve`,
-:func:`roc_auc`, :func:`verification_accuracy`, :func:`best_threshold`,
-:func:`one_shot_accuracy`, :func:`pixel_encodings`).
+:mod:`course_utils.resnet` blocks), triplet mining (:func:`batch_all_triplet_loss`,
+:func:`batch_hard_triplet_loss`, :func:`semi_hard_triplets`, :func:`all_triplet_losses`),
+training (:func:`train_encoder`, on the built-in mined losses or on a learner's
+``triplet_loss``), the shipped weights (:func:`load_encoder`) and the evaluation
+(:func:`pairwise_distances`, :func:`roc_curve`, :func:`roc_auc`, :func:`verification_accuracy`,
+:func:`best_threshold`, :func:`one_shot_accuracy`, :func:`pixel_encodings`).
 """
 
 from __future__ import annotations
@@ -552,25 +553,28 @@ def _train_step(model, objective, learning_rate, steps, alpha):
 
 
 class _TrainingLog:
-    """Every ``every`` steps (and at the last): print the mean loss since the last line, call ``callback``."""
+    """Every ``every`` steps (and at the last) print the mean loss since the last line; every
+    ``callback_every`` steps (and at the last) call ``callback(step, model)``."""
 
-    def __init__(self, steps, every, callback):
-        self.steps, self.every, self.callback = steps, every, callback
+    def __init__(self, steps, every, callback, callback_every):
+        self.steps, self.every, self.callback, self.callback_every = steps, every, callback, callback_every
         self.started = time.perf_counter()
 
+    def _due(self, i, every):
+        return bool(every) and (i % every == 0 or i == self.steps)
+
     def after(self, i, history, model):
-        if not self.every or (i % self.every and i != self.steps):
-            return
-        print(f"step {i:5d}/{self.steps}  loss {np.mean(history[-self.every:]):.4f}  "
-              f"{time.perf_counter() - self.started:.0f} s", flush=True)
-        if self.callback is not None:
+        if self._due(i, self.every):
+            print(f"step {i:5d}/{self.steps}  loss {np.mean(history[-self.every:]):.4f}  "
+                  f"{time.perf_counter() - self.started:.0f} s", flush=True)
+        if self.callback is not None and self._due(i, self.callback_every):
             self.callback(i, model)
 
 
 def train_encoder(images: ArrayLike, labels: ArrayLike, model: keras.Model | None = None, steps: int = 1000,
                   identities_per_batch: int = 16, photos_per_identity: int = 4, alpha: float = 0.2,
                   learning_rate: float = 2e-3, mining: str = "batch_all", seed: int = 0, log_every: int = 100,
-                  callback: Callable[[int, keras.Model], None] | None = None,
+                  callback: Callable[[int, keras.Model], None] | None = None, callback_every: int | None = None,
                   loss: Callable | None = None) -> tuple[keras.Model, list[float]]:
     """Train an encoder with the triplet loss on mined triplets.
 
@@ -597,7 +601,9 @@ def train_encoder(images: ArrayLike, labels: ArrayLike, model: keras.Model | Non
     log_every : int, default 100
         Print the mean loss and the elapsed time every this many steps (0: silent).
     callback : callable, optional
-        Called as ``callback(step, model)`` after each logged step.
+        Called as ``callback(step, model)`` every ``callback_every`` steps and after the last.
+    callback_every : int, optional
+        Default ``log_every`` (the callback runs after each logged line; never when silent).
     loss : callable, optional
         A triplet loss with the course's signature, ``loss(y_true, (anchor, positive, negative),
         alpha)`` on encodings of shape (k, d), returning their sum (a learner's
@@ -622,7 +628,8 @@ def train_encoder(images: ArrayLike, labels: ArrayLike, model: keras.Model | Non
         model = face_encoder(images.shape[1:], seed=seed)
     step = _train_step(model, objective, learning_rate, steps, alpha)
     batches = _batches(labels, identities_per_batch, photos_per_identity, np.random.default_rng(seed))
-    log, history = _TrainingLog(steps, log_every, callback), []
+    every = log_every if callback_every is None else _validate.integer(callback_every, "callback_every", minimum=1)
+    log, history = _TrainingLog(steps, log_every, callback, every), []
     for i in range(1, steps + 1):
         index = next(batches)
         x = tf.constant(images[index], tf.float32) / 255.0
