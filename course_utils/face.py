@@ -5,34 +5,46 @@ same person when ``||f(x1) - f(x2)||`` is small. The encoder is trained with the
 on (anchor, positive, negative) photos: the anchor must be closer to the positive (same
 person) than to the negative (another person) by a margin ``alpha``.
 
-The course's functions (see ``design/API.md``):
+The course's functions (``docs/API.md``), which the learner writes in notebooks 4.2 and 4.3:
 
 - :func:`triplet_loss` (a scalar sum over the batch, squared L2 distances),
-- :func:`img_to_encoding`, :func:`verify`, :func:`who_is_it` (plain L2 distances).
+- :func:`verify`, :func:`who_is_it` (plain L2 distances), with :func:`img_to_encoding`.
 
 Around them: the encoder (:func:`face_encoder`, a small ResNet built from
-:mod:`course_utils.resnet` blocks), triplet mining (:func:`batch_hard_triplet_loss`,
-:func:`semi_hard_triplets`), training (:func:`train_encoder`), the shipped weights
-(:func:`load_encoder`) and the evaluation (:func:`pairwise_distances`, :func:`roc_curve`,
-:func:`roc_auc`, :func:`verification_accuracy`, :func:`best_threshold`,
-:func:`one_shot_accuracy`, :func:`pixel_encodings`).
+:mod:`course_utils.resnet` blocks), triplet mining (:func:`batch_all_triplet_loss`,
+:func:`batch_hard_triplet_loss`, :func:`semi_hard_triplets`, :func:`all_triplet_losses`),
+training (:func:`train_encoder`, on the built-in mined losses or on a learner's
+``triplet_loss``), the shipped weights (:func:`load_encoder`) and the evaluation
+(:func:`pairwise_distances`, :func:`roc_curve`, :func:`roc_auc`, :func:`verification_accuracy`,
+:func:`best_threshold`, :func:`one_shot_accuracy`, :func:`pixel_encodings`).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from course_utils import _validate, image_io, paths
 from course_utils.synthetic import identities
 
+if TYPE_CHECKING:
+    import keras
+    import tensorflow as tf
+
+#: What :func:`img_to_encoding`, :func:`verify` and :func:`who_is_it` take as a photo.
+ImageInput = str | os.PathLike | ArrayLike
+
 __all__ = ["triplet_loss", "img_to_encoding", "verify", "who_is_it", "face_encoder", "encode",
            "pixel_encodings", "batch_hard_triplet_loss", "batch_all_triplet_loss", "semi_hard_triplets",
-           "train_encoder", "load_encoder", "save_encoder", "pairwise_distances", "verification_pairs", "roc_curve",
+           "all_triplet_losses", "train_encoder", "load_encoder", "save_encoder",
+           "pairwise_distances", "verification_pairs", "roc_curve",
            "roc_auc", "verification_accuracy", "best_threshold", "one_shot_accuracy",
            "one_shot_trials", "evaluate", "build_database"]
 
@@ -43,7 +55,7 @@ EMBEDDING_SIZE = 128
 # The course's functions
 # ---------------------------------------------------------------------------------------------
 
-def triplet_loss(y_true, y_pred, alpha=0.2):
+def triplet_loss(y_true: Any, y_pred: Sequence[ArrayLike], alpha: float = 0.2) -> tf.Tensor:
     """Triplet loss of a batch: ``sum(max(||A - P||² - ||A - N||² + alpha, 0))``.
 
     Parameters
@@ -108,7 +120,7 @@ def _as_images(images, model, name="image"):
     raise TypeError(f"{name} must have dtype uint8 (0..255) or float (0..1); got {array.dtype}")
 
 
-def encode(images, model, batch_size=256):
+def encode(images: ArrayLike, model: keras.Model, batch_size: int = 256) -> np.ndarray:
     """Encodings of a batch of images.
 
     Parameters
@@ -133,7 +145,7 @@ def _encode(x, model, batch_size=256):
     return encodings / np.maximum(np.linalg.norm(encodings, axis=1, keepdims=True), 1e-12)
 
 
-def img_to_encoding(image, model):
+def img_to_encoding(image: ImageInput, model: keras.Model) -> np.ndarray:
     """The L2-normalised encoding of one image.
 
     Parameters
@@ -173,7 +185,8 @@ def _check_database(database, size):
     return encodings
 
 
-def verify(image, identity, database, model, threshold=0.7):
+def verify(image: ImageInput, identity: str, database: Mapping[str, ArrayLike], model: keras.Model,
+           threshold: float = 0.7) -> tuple[float, bool]:
     """Is the person in ``image`` the one they claim to be?
 
     Parameters
@@ -206,7 +219,8 @@ def verify(image, identity, database, model, threshold=0.7):
     return dist, bool(dist < threshold)
 
 
-def who_is_it(image, database, model, threshold=0.7):
+def who_is_it(image: ImageInput, database: Mapping[str, ArrayLike], model: keras.Model,
+              threshold: float = 0.7) -> tuple[float, str | None]:
     """Which person of the database is in ``image``, if any?
 
     Parameters
@@ -237,7 +251,7 @@ def who_is_it(image, database, model, threshold=0.7):
     return min_dist, (identity if min_dist <= threshold else None)
 
 
-def build_database(images, names, model):
+def build_database(images: ArrayLike, names: Sequence[str], model: keras.Model) -> dict[str, np.ndarray]:
     """A database ``{name: encoding of shape (1, d)}`` from one photo per person.
 
     Parameters
@@ -258,8 +272,9 @@ def build_database(images, names, model):
 # The encoder and its training
 # ---------------------------------------------------------------------------------------------
 
-def face_encoder(input_shape=(identities.IMAGE_SIZE, identities.IMAGE_SIZE, 3), embedding_size=EMBEDDING_SIZE,
-                 widths=(32, 64, 128, 256), seed=0):
+def face_encoder(input_shape: tuple[int, int, int] = (identities.IMAGE_SIZE, identities.IMAGE_SIZE, 3),
+                 embedding_size: int = EMBEDDING_SIZE, widths: Sequence[int] = (32, 64, 128, 256),
+                 seed: int = 0) -> keras.Model:
     """A small ResNet that maps a face to an L2-normalised encoding.
 
     A 5x5 stride-2 convolution, then one :func:`~course_utils.resnet.convolutional_block`
@@ -316,7 +331,7 @@ def _distances_and_same_person(labels, embeddings):
     return distances, tf.equal(labels[:, None], labels[None, :])
 
 
-def batch_hard_triplet_loss(labels, embeddings, alpha=0.2):
+def batch_hard_triplet_loss(labels: ArrayLike, embeddings: ArrayLike, alpha: float = 0.2) -> tf.Tensor:
     """Triplet loss with batch-hard mining (Hermans et al., 2017), averaged over anchors.
 
     Every photo of the batch is an anchor; its positive is the *farthest* photo of the same
@@ -342,7 +357,7 @@ def batch_hard_triplet_loss(labels, embeddings, alpha=0.2):
     return tf.reduce_mean(tf.maximum(hardest_positive - hardest_negative + alpha, 0.0))
 
 
-def batch_all_triplet_loss(labels, embeddings, alpha=0.2):
+def batch_all_triplet_loss(labels: ArrayLike, embeddings: ArrayLike, alpha: float = 0.2) -> tf.Tensor:
     """Triplet loss over every valid triplet of the batch, averaged over the active ones.
 
     All (anchor, positive, negative) index triples with a shared anchor person and a different
@@ -371,7 +386,7 @@ def batch_all_triplet_loss(labels, embeddings, alpha=0.2):
     return tf.reduce_sum(losses) / tf.maximum(active, 1.0)
 
 
-def semi_hard_triplets(labels, embeddings, alpha=0.2):
+def semi_hard_triplets(labels: ArrayLike, embeddings: ArrayLike, alpha: float = 0.2) -> np.ndarray:
     """Semi-hard triplets of a batch (FaceNet's selection), as index arrays.
 
     For each (anchor, positive) pair of the same person, the negative is the closest photo of
@@ -406,6 +421,43 @@ def semi_hard_triplets(labels, embeddings, alpha=0.2):
     return np.array(triplets, dtype=np.int64).reshape(-1, 3)
 
 
+def all_triplet_losses(labels: ArrayLike, embeddings: ArrayLike, alpha: float = 0.2) -> np.ndarray:
+    """The loss of every valid triplet of a batch, in numpy (to see how many are easy).
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (m,)
+    embeddings : array_like, shape (m, d)
+    alpha : float, default 0.2
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (k,)
+        ``max(d(a, p) - d(a, n) + alpha, 0)`` (squared L2 distances) for each of the ``k``
+        triplets (anchor, another photo of the anchor's person, a photo of somebody else);
+        0 marks a triplet that is already easy.
+    """
+    labels = _validate.as_numeric_array(labels, "labels", ndim=1, layout="(m,)")
+    embeddings = _validate.as_numeric_array(embeddings, "embeddings", ndim=2, layout="(m, d)")
+    if len(labels) != len(embeddings):
+        raise ValueError(f"labels and embeddings must have the same length m; got {len(labels)} and {len(embeddings)}")
+    squared = pairwise_distances(embeddings) ** 2
+    same = labels[:, None] == labels[None, :]
+    positive = same & ~np.eye(len(labels), dtype=bool)
+    valid = positive[:, :, None] & ~same[:, None, :]
+    return np.maximum(squared[:, :, None] - squared[:, None, :] + alpha, 0.0)[valid]
+
+
+# --- training: the data, the objective, one step, the log, and the loop ------------------------
+
+def _training_data(images, labels):
+    images = _validate.as_numeric_array(images, "images", ndim=4, layout="(m, n_H, n_W, 3)")
+    labels = _validate.as_numeric_array(labels, "labels", ndim=1, layout="(m,)")
+    if len(images) != len(labels):
+        raise ValueError(f"images and labels must have the same length; got {len(images)} and {len(labels)}")
+    return images, labels
+
+
 def _batches(labels, identities_per_batch, photos_per_identity, rng):
     """Endless index batches of P people x K photos each (the people drawn without repeats)."""
     groups = [np.flatnonzero(labels == value) for value in np.unique(labels)]
@@ -421,8 +473,109 @@ def _batches(labels, identities_per_batch, photos_per_identity, rng):
                                   for g in chosen])
 
 
-def train_encoder(images, labels, model=None, steps=1000, identities_per_batch=16, photos_per_identity=4,
-                  alpha=0.2, learning_rate=2e-3, mining="batch_all", seed=0, log_every=100, callback=None):
+_MINED_LOSSES = {"batch_all": batch_all_triplet_loss, "batch_hard": batch_hard_triplet_loss}
+
+
+def _mined_triplets(labels, embeddings, mining):
+    """Index triplets (k, 3) of a batch: every valid one (batch-all) or each anchor's hardest."""
+    import tensorflow as tf
+
+    dist, same = _distances_and_same_person(labels, embeddings)
+    if mining == "batch_all":
+        positive = tf.logical_and(same, tf.logical_not(tf.eye(tf.shape(same)[0], dtype=tf.bool)))
+        return tf.where(tf.logical_and(positive[:, :, None], tf.logical_not(same)[:, None, :]))
+    anchors = tf.range(tf.shape(dist, out_type=tf.int64)[0])
+    hardest_positive = tf.argmax(tf.where(same, dist, 0.0), axis=1)
+    hardest_negative = tf.argmin(tf.where(same, dist + 1e9, dist), axis=1)
+    return tf.stack([anchors, hardest_positive, hardest_negative], axis=1)
+
+
+def _objective(mining, loss):
+    """``objective(labels, embeddings, alpha) -> scalar``: a built-in mined loss, or ``loss`` on mined triplets.
+
+    ``loss`` (the course's signature, a sum over triplets) is divided by what the built-in loss
+    averages over: the anchors (batch-hard) or the triplets still inside the margin (batch-all),
+    so that the two train alike when ``loss`` is right.
+    """
+    import tensorflow as tf
+
+    if mining not in _MINED_LOSSES:
+        raise ValueError(f"mining must be one of {sorted(_MINED_LOSSES)}; got {mining!r}")
+    if loss is None:
+        return _MINED_LOSSES[mining]
+    if not callable(loss):
+        raise TypeError(f"loss must be a triplet loss function loss(y_true, (anchor, positive, negative), alpha); "
+                        f"got {type(loss).__name__}")
+
+    def objective(labels, embeddings, alpha):
+        triplets = _mined_triplets(labels, tf.stop_gradient(embeddings), mining)
+        anchor, positive, negative = (tf.gather(embeddings, triplets[:, k]) for k in range(3))
+        if mining == "batch_hard":
+            count = tf.cast(tf.shape(triplets)[0], embeddings.dtype)
+        else:
+            margin = (tf.reduce_sum(tf.square(anchor - positive), -1) - tf.reduce_sum(tf.square(anchor - negative), -1)
+                      + alpha)
+            count = tf.reduce_sum(tf.cast(tf.stop_gradient(margin) > 1e-12, embeddings.dtype))
+        return tf.cast(loss(None, (anchor, positive, negative), alpha), embeddings.dtype) / tf.maximum(count, 1.0)
+
+    return objective
+
+
+def _require_gradient(loss, alpha):
+    """A clear error, before training, when ``loss`` is not differentiable by TensorFlow."""
+    import tensorflow as tf
+
+    encodings = tf.Variable(np.eye(3, 4, dtype=np.float32))
+    with tf.GradientTape() as tape:
+        value = loss(None, (encodings[:1], encodings[1:2], encodings[:1]), alpha)
+    gradient = tape.gradient(value, encodings) if tf.is_tensor(value) else None
+    if gradient is None:
+        raise TypeError(f"loss must be built from TensorFlow operations, so that its gradient reaches the encodings; "
+                        f"it returned {type(value).__name__} without a gradient")
+
+
+def _train_step(model, objective, learning_rate, steps, alpha):
+    """One compiled step: encode a batch, evaluate the objective, apply Adam (cosine-decayed rate)."""
+    import keras
+    import tensorflow as tf
+
+    optimizer = keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(learning_rate, steps, alpha=0.05))
+
+    @tf.function(autograph=False)
+    def step(x, y):
+        with tf.GradientTape() as tape:
+            value = objective(y, model(x, training=True), alpha)
+        optimizer.apply_gradients(zip(tape.gradient(value, model.trainable_variables),
+                                      model.trainable_variables, strict=True))
+        return value
+
+    return step
+
+
+class _TrainingLog:
+    """Every ``every`` steps (and at the last) print the mean loss since the last line; every
+    ``callback_every`` steps (and at the last) call ``callback(step, model)``."""
+
+    def __init__(self, steps, every, callback, callback_every):
+        self.steps, self.every, self.callback, self.callback_every = steps, every, callback, callback_every
+        self.started = time.perf_counter()
+
+    def _due(self, i, every):
+        return bool(every) and (i % every == 0 or i == self.steps)
+
+    def after(self, i, history, model):
+        if self._due(i, self.every):
+            print(f"step {i:5d}/{self.steps}  loss {np.mean(history[-self.every:]):.4f}  "
+                  f"{time.perf_counter() - self.started:.0f} s", flush=True)
+        if self.callback is not None and self._due(i, self.callback_every):
+            self.callback(i, model)
+
+
+def train_encoder(images: ArrayLike, labels: ArrayLike, model: keras.Model | None = None, steps: int = 1000,
+                  identities_per_batch: int = 16, photos_per_identity: int = 4, alpha: float = 0.2,
+                  learning_rate: float = 2e-3, mining: str = "batch_all", seed: int = 0, log_every: int = 100,
+                  callback: Callable[[int, keras.Model], None] | None = None, callback_every: int | None = None,
+                  loss: Callable | None = None) -> tuple[keras.Model, list[float]]:
     """Train an encoder with the triplet loss on mined triplets.
 
     Parameters
@@ -448,7 +601,15 @@ def train_encoder(images, labels, model=None, steps=1000, identities_per_batch=1
     log_every : int, default 100
         Print the mean loss and the elapsed time every this many steps (0: silent).
     callback : callable, optional
-        Called as ``callback(step, model)`` after each logged step.
+        Called as ``callback(step, model)`` every ``callback_every`` steps and after the last.
+    callback_every : int, optional
+        Default ``log_every`` (the callback runs after each logged line; never when silent).
+    loss : callable, optional
+        A triplet loss with the course's signature, ``loss(y_true, (anchor, positive, negative),
+        alpha)`` on encodings of shape (k, d), returning their sum (a learner's
+        :func:`triplet_loss`). Each step then passes it the mined triplets (every valid one for
+        batch-all, each anchor's hardest for batch-hard) and divides its value by the number of
+        triplets the built-in loss averages over. It must be built from TensorFlow operations.
 
     Returns
     -------
@@ -456,47 +617,28 @@ def train_encoder(images, labels, model=None, steps=1000, identities_per_batch=1
     history : list of float
         The loss of each step.
     """
-    import keras
     import tensorflow as tf
 
-    images = _validate.as_numeric_array(images, "images", ndim=4, layout="(m, n_H, n_W, 3)")
-    labels = _validate.as_numeric_array(labels, "labels", ndim=1, layout="(m,)")
-    if len(images) != len(labels):
-        raise ValueError(f"images and labels must have the same length; got {len(images)} and {len(labels)}")
+    images, labels = _training_data(images, labels)
     steps = _validate.integer(steps, "steps", minimum=1)
-    losses = {"batch_all": batch_all_triplet_loss, "batch_hard": batch_hard_triplet_loss}
-    if mining not in losses:
-        raise ValueError(f"mining must be one of {sorted(losses)}; got {mining!r}")
-    mined_loss = losses[mining]
+    objective = _objective(mining, loss)
+    if loss is not None:
+        _require_gradient(loss, alpha)
     if model is None:
         model = face_encoder(images.shape[1:], seed=seed)
-    schedule = keras.optimizers.schedules.CosineDecay(learning_rate, steps, alpha=0.05)
-    optimizer = keras.optimizers.Adam(schedule)
-
-    @tf.function(autograph=False)
-    def step(x, y):
-        with tf.GradientTape() as tape:
-            loss = mined_loss(y, model(x, training=True), alpha)
-        optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables),
-                                      model.trainable_variables, strict=True))
-        return loss
-
-    rng = np.random.default_rng(seed)
-    batches = _batches(labels, identities_per_batch, photos_per_identity, rng)
-    history, started = [], time.perf_counter()
+    step = _train_step(model, objective, learning_rate, steps, alpha)
+    batches = _batches(labels, identities_per_batch, photos_per_identity, np.random.default_rng(seed))
+    every = log_every if callback_every is None else _validate.integer(callback_every, "callback_every", minimum=1)
+    log, history = _TrainingLog(steps, log_every, callback, every), []
     for i in range(1, steps + 1):
         index = next(batches)
         x = tf.constant(images[index], tf.float32) / 255.0
         history.append(float(step(x, tf.constant(labels[index]))))
-        if log_every and (i % log_every == 0 or i == steps):
-            print(f"step {i:5d}/{steps}  loss {np.mean(history[-log_every:]):.4f}  "
-                  f"{time.perf_counter() - started:.0f} s", flush=True)
-            if callback is not None:
-                callback(i, model)
+        log.after(i, history, model)
     return model, history
 
 
-def save_encoder(model, path=None, metrics=None):
+def save_encoder(model: keras.Model, path: str | os.PathLike | None = None, metrics: dict | None = None) -> None:
     """Write the encoder's weights (and, if given, its metrics as JSON next to them).
 
     Parameters
@@ -515,7 +657,7 @@ def save_encoder(model, path=None, metrics=None):
         path.with_name("encoder_metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
 
 
-def load_encoder(path=None):
+def load_encoder(path: str | os.PathLike | None = None) -> tuple[keras.Model, dict]:
     """The shipped encoder (trained by ``tools/train_face_encoder.py``) and its metrics.
 
     Parameters
@@ -543,7 +685,7 @@ def load_encoder(path=None):
 # Evaluation
 # ---------------------------------------------------------------------------------------------
 
-def pixel_encodings(images):
+def pixel_encodings(images: ArrayLike) -> np.ndarray:
     """Raw pixels as an "encoding": each image flattened, in [0, 1], scaled to unit length.
 
     The baseline a learned encoder must beat.
@@ -561,7 +703,7 @@ def pixel_encodings(images):
     return flat / np.maximum(np.linalg.norm(flat, axis=1, keepdims=True), 1e-12)
 
 
-def pairwise_distances(a, b=None):
+def pairwise_distances(a: ArrayLike, b: ArrayLike | None = None) -> np.ndarray:
     """Plain L2 distances between the rows of ``a`` (m, d) and of ``b`` (n, d), shape (m, n)."""
     a = _validate.as_numeric_array(a, "a", ndim=2, layout="(m, d)").astype(np.float64)
     b = a if b is None else _validate.as_numeric_array(b, "b", ndim=2, layout="(n, d)").astype(np.float64)
@@ -571,7 +713,8 @@ def pairwise_distances(a, b=None):
     return np.sqrt(np.maximum(squared, 0.0))
 
 
-def verification_pairs(labels, n_pairs=1000, seed=0):
+def verification_pairs(labels: ArrayLike, n_pairs: int = 1000,
+                       seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Balanced pairs for verification: half the same person, half different people.
 
     Parameters
@@ -617,7 +760,7 @@ def _distances_and_labels(distances, same):
     return distances, same
 
 
-def roc_curve(distances, same):
+def roc_curve(distances: ArrayLike, same: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """ROC curve of the rule "same person when distance <= threshold".
 
     Parameters
@@ -641,20 +784,20 @@ def roc_curve(distances, same):
     return fpr, tpr, np.r_[-np.inf, d[last]]
 
 
-def roc_auc(distances, same):
+def roc_auc(distances: ArrayLike, same: ArrayLike) -> float:
     """Area under the ROC curve: the probability that a same-person pair is closer than a
     different-person pair (ties count one half)."""
     fpr, tpr, _ = roc_curve(distances, same)
     return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2))
 
 
-def verification_accuracy(distances, same, threshold):
+def verification_accuracy(distances: ArrayLike, same: ArrayLike, threshold: float) -> float:
     """Fraction of pairs decided correctly by "same person when distance <= threshold"."""
     distances, same = _distances_and_labels(distances, same)
     return float(np.mean((distances <= threshold) == same))
 
 
-def best_threshold(distances, same):
+def best_threshold(distances: ArrayLike, same: ArrayLike) -> tuple[float, float]:
     """The threshold (a midpoint between observed distances) with the highest accuracy.
 
     Returns
@@ -670,7 +813,8 @@ def best_threshold(distances, same):
     return float(candidates[best]), float(accuracies[best])
 
 
-def one_shot_accuracy(reference, reference_labels, queries, query_labels):
+def one_shot_accuracy(reference: ArrayLike, reference_labels: ArrayLike, queries: ArrayLike,
+                      query_labels: ArrayLike) -> float:
     """Fraction of queries whose nearest reference encoding is the same person.
 
     Parameters
@@ -695,7 +839,8 @@ def one_shot_accuracy(reference, reference_labels, queries, query_labels):
     return float(np.mean(reference_labels[np.argmin(distances, axis=1)] == query_labels))
 
 
-def one_shot_trials(encodings, labels, n_people=10, n_trials=200, seed=0):
+def one_shot_trials(encodings: ArrayLike, labels: ArrayLike, n_people: int = 10, n_trials: int = 200,
+                    seed: int = 0) -> float:
     """Mean one-shot identification accuracy over random galleries.
 
     Each trial draws ``n_people`` people, one random photo of each as the reference (the
@@ -729,7 +874,8 @@ def one_shot_trials(encodings, labels, n_people=10, n_trials=200, seed=0):
     return correct / (n_trials * n_people)
 
 
-def evaluate(encodings, labels, threshold=None, n_pairs=2000, n_trials=200, seed=0):
+def evaluate(encodings: ArrayLike, labels: ArrayLike, threshold: float | None = None, n_pairs: int = 2000,
+             n_trials: int = 200, seed: int = 0) -> dict[str, float]:
     """Verification and one-shot identification metrics of some encodings.
 
     Parameters

@@ -455,3 +455,33 @@ def show_unet(input_size=(96, 96, 3), n_filters=8, n_classes=10):
     ax.axis("off")
     fig.tight_layout()
     return fig
+
+
+__all__ += ["show_decisions"]
+
+
+def show_decisions(images, decisions, correct=None, ncols=None, size=1.2, suptitle=None):
+    """Draw images with what a system decided about each, in green where right and red where wrong.
+
+    Parameters
+    ----------
+    images : sequence of array_like, each (n_H, n_W, 3)
+    decisions : sequence of str
+        One caption per image, e.g. ``"ada -> ada"`` or ``"let in as chen"``.
+    correct : sequence of bool, optional
+        Whether each decision is right (green) or wrong (red); black captions when omitted.
+    ncols, size, suptitle :
+        As :func:`show_images`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig = show_images(images, titles=list(decisions), ncols=ncols, size=size, suptitle=suptitle)
+    if correct is not None:
+        correct = [bool(c) for c in correct]
+        if len(correct) != len(decisions):
+            raise ValueError(f"correct must hold one bool per decision ({len(decisions)}); got {len(correct)}")
+        for ax, right in zip(fig.axes, correct, strict=False):
+            ax.title.set_color("#1a7f37" if right else "#c62828")
+    return fig

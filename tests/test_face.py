@@ -122,6 +122,9 @@ def test_bad_triplets_and_metrics():
         face.triplet_loss(None, (a, a))
     with pytest.raises(ValueError, match="equal shapes"):
         face.triplet_loss(None, (a, a, np.zeros((2, 5), np.float32)))
+    # one triplet of (d,) encodings, even as Python lists, gives a scalar (as the course's own test passes)
+    assert float(face.triplet_loss(None, ([2.0, 0.0], [2.0, 0.0], [0.0, 0.0]), alpha=5)) == pytest.approx(1.0)
+    assert face.triplet_loss(None, ([0.0, 1.0], [0.0, 0.0], [1.0, 1.0])).shape == ()
     with pytest.raises(ValueError, match="same size d; got 4 and 5"):
         face.pairwise_distances(a, np.zeros((3, 5)))
     with pytest.raises(ValueError, match="both True"):
@@ -192,6 +195,53 @@ def test_training_reduces_the_loss():
         face.train_encoder(images[::4], labels[::4], model, steps=1, identities_per_batch=4)
 
 
+@pytest.mark.parametrize("mining", ["batch_all", "batch_hard"])
+def test_training_on_the_course_triplet_loss_matches_the_built_in_loss(mining):
+    import keras
+
+    images, labels = identities.face_dataset(8, 4, size=32)
+    histories = []
+    for loss in (None, face.triplet_loss):
+        keras.utils.set_random_seed(0)
+        model = face.face_encoder((32, 32, 3), widths=(8, 16, 32))
+        _, history = face.train_encoder(images, labels, model, steps=4, identities_per_batch=4, mining=mining,
+                                        log_every=0, loss=loss)
+        histories.append(history)
+    # the same objective: the course's sum over the mined triplets, divided as the built-in loss averages
+    assert np.allclose(histories[0], histories[1], rtol=1e-3, atol=1e-5)
+
+
+def test_training_refuses_a_loss_without_a_gradient_and_calls_back():
+    images, labels = identities.face_dataset(8, 4, size=32)
+    model = face.face_encoder((32, 32, 3), widths=(8, 16, 32))
+
+    def numpy_loss(y_true, y_pred, alpha=0.2):
+        a, p, n = (np.asarray(t) for t in y_pred)
+        return np.sum(np.maximum(((a - p) ** 2).sum(-1) - ((a - n) ** 2).sum(-1) + alpha, 0))
+
+    with pytest.raises(TypeError, match="loss must be built from TensorFlow operations"):
+        face.train_encoder(images, labels, model, steps=1, identities_per_batch=4, loss=numpy_loss)
+    with pytest.raises(TypeError, match="loss must be a triplet loss function"):
+        face.train_encoder(images, labels, model, steps=1, identities_per_batch=4, loss="triplet")
+    called = []
+    face.train_encoder(images, labels, model, steps=5, identities_per_batch=4, log_every=0, callback_every=2,
+                       callback=lambda step, m: called.append(step))
+    assert called == [2, 4, 5]
+
+
+def test_all_triplet_losses_by_brute_force():
+    rng = np.random.default_rng(2)
+    e = rng.standard_normal((6, 3))
+    labels = np.array([0, 0, 1, 1, 1, 2])
+    d = ((e[:, None] - e[None]) ** 2).sum(-1)
+    expected = [max(d[a, p] - d[a, n] + 0.3, 0) for a in range(6) for p in range(6) for n in range(6)
+                if a != p and labels[a] == labels[p] and labels[n] != labels[a]]
+    assert np.allclose(face.all_triplet_losses(labels, e, alpha=0.3), expected)
+    assert face.all_triplet_losses(np.arange(4), e[:4]).size == 0  # one photo each: no triplet at all
+    with pytest.raises(ValueError, match="same length"):
+        face.all_triplet_losses(labels[:5], e)
+
+
 # --- checkers ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["triplet_loss", "verify", "who_is_it"])
@@ -210,7 +260,23 @@ def test_checkers_explain_mistakes(capsys):
         return tf.reduce_mean(tf.maximum(pos - neg + alpha, 0.0))
 
     assert not checks.check_triplet_loss(mean_loss, verbose=False)
-    assert "should be" in capsys.readouterr().out
+    assert "not a mean" in capsys.readouterr().out
+
+    def on_numpy(y_true, y_pred, alpha=0.2):
+        a, p, n = (np.asarray(t, np.float64) for t in y_pred)
+        return np.sum(np.maximum(((a - p) ** 2).sum(-1) - ((a - n) ** 2).sum(-1) + alpha, 0))
+
+    assert not checks.check_triplet_loss(on_numpy, verbose=False)
+    out = capsys.readouterr().out
+    assert "should be a TensorFlow tensor" in out and "7 of 8 cases passed" in out
+
+    def no_lists(y_true, y_pred, alpha=0.2):
+        a, p, n = y_pred
+        return tf.reduce_sum(tf.maximum(tf.reduce_sum(tf.square(a - p), -1) - tf.reduce_sum(tf.square(a - n), -1)
+                                        + alpha, 0.0))
+
+    assert not checks.check_triplet_loss(no_lists, verbose=False)
+    assert "tf.convert_to_tensor" in capsys.readouterr().out
 
     def always_open(image, identity, database, model, threshold=0.7):
         dist, _ = face.verify(image, identity, database, model, threshold)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from course_utils import face
-from course_utils.checks.core import Case, make_checker, to_numpy
+from course_utils.checks.core import Case, compare, make_checker, to_numpy
 from course_utils.synthetic import identities
 
 __all__ = ["check_triplet_loss", "check_verify", "check_who_is_it", "tiny_encoder"]
@@ -58,9 +58,17 @@ def triplet_loss_cases():
     cases.append(Case("negative identical to the anchor (every triplet counts)", (None, (a, unit(4, 6), a), 0.2),
                       hint=sum_not_mean))
     one = tf.constant([1.0, 0.0])
-    cases.append(Case("single encodings of shape (d,), as in the course's own test",
+    cases.append(Case("single encodings of shape (d,): one triplet, a scalar loss",
                       (None, (one, one * 0.5, -one), 0.2),
                       hint="with encodings of shape (d,), sum over the last axis (axis=-1) and return a scalar."))
+    cases.append(Case("three Python lists of two numbers, as in the course's own test",
+                      (None, ([0.5, 1.0], [0.5, 1.0], [0.0, 1.0]), 0.3),
+                      hint="Python lists cannot be subtracted: turn each into a tensor first "
+                           "(tf.convert_to_tensor), or use TensorFlow's own operations such as tf.subtract."))
+    doubles = tuple(tf.cast(t, tf.float64) for t in (unit(3, 5), unit(3, 5), unit(3, 5)))
+    cases.append(Case("float64 encodings: the loss comes back as a TensorFlow tensor", (None, doubles, 0.2),
+                      hint="build the loss from TensorFlow operations only (tf.square, tf.reduce_sum, tf.maximum), "
+                           "not numpy, so that TensorFlow can differentiate it when it trains the encoder."))
     return cases
 
 
@@ -121,7 +129,23 @@ def _converter(name):
     return convert
 
 
+def _compare_loss(got, expected):
+    """:func:`~course_utils.checks.compare` on the values, except in the float64 case, which asks only
+    for a TensorFlow tensor (the other cases check the values): notebook 4.2 trains an encoder on the
+    learner's loss, so TensorFlow must be able to differentiate it, and numpy operations give the
+    right number without a gradient."""
+    import tensorflow as tf
+
+    if tf.is_tensor(expected) and expected.dtype == tf.float64:
+        return None if tf.is_tensor(got) else f"result should be a TensorFlow tensor; got {type(got).__name__}"
+    return compare(to_numpy(got), to_numpy(expected), rtol=RTOL, atol=1e-6)
+
+
 def _face_checker(name):
+    if name == "triplet_loss":
+        return make_checker(name, "course_utils.face", triplet_loss_cases, convert=lambda value: value,
+                            compare_results=_compare_loss, solutions="course_utils.solutions.face",
+                            fn_note="It must return a TensorFlow tensor (an encoder is trained on it).")
     return make_checker(name, "course_utils.face", globals()[f"{name}_cases"], convert=_converter(name), rtol=RTOL,
                         atol=1e-6, solutions="course_utils.solutions.face")
 

@@ -7,11 +7,10 @@ from course_utils.face import img_to_encoding
 
 
 def triplet_loss(y_true, y_pred, alpha=0.2):
-    anchor, positive, negative = y_pred[0], y_pred[1], y_pred[2]
+    anchor, positive, negative = (tf.convert_to_tensor(t) for t in y_pred)
     pos_dist = tf.reduce_sum(tf.square(anchor - positive), axis=-1)
     neg_dist = tf.reduce_sum(tf.square(anchor - negative), axis=-1)
-    basic_loss = pos_dist - neg_dist + alpha
-    return tf.reduce_sum(tf.maximum(basic_loss, 0.0))
+    return tf.reduce_sum(tf.maximum(pos_dist - neg_dist + alpha, 0.0))
 
 
 def verify(image, identity, database, model, threshold=0.7):
