@@ -17,11 +17,14 @@ __all__ = ["inception_block", "conv_multiplications", "inception_multiplications
 
 
 def inception_block(X, n_1x1=64, n_3x3_reduce=96, n_3x3=128, n_5x5_reduce=16, n_5x5=32, n_pool_proj=32,
-                    initializer=keras.initializers.GlorotUniform):
+                    initializer=keras.initializers.GlorotUniform, seed=0, bottleneck=True):
     """One inception block; the defaults are GoogLeNet's block 3a.
 
     Every convolution has "same" padding, stride 1 and a ReLU, so all four branches keep the
-    input's height and width and can be concatenated.
+    input's height and width and can be concatenated. With ``bottleneck=False`` the block is
+    the lecture's naive one: the 3x3 and 5x5 convolutions see every input channel and the
+    max-pooled input is concatenated as it is, so the output has
+    ``n_1x1 + n_3x3 + n_5x5 + n_C`` channels.
 
     Parameters
     ----------
@@ -36,11 +39,17 @@ def inception_block(X, n_1x1=64, n_3x3_reduce=96, n_3x3=128, n_5x5_reduce=16, n_
     n_pool_proj : int
         Filters of the 1x1 convolution after the 3x3 max-pool (stride 1, same padding).
     initializer : callable, default ``keras.initializers.GlorotUniform``
-        Called as ``initializer(seed=0)`` for every kernel.
+        Called as ``initializer(seed=seed + i)`` for the block's i-th convolution.
+    seed : int, default 0
+        Seed of the first convolution's weights (each convolution gets its own).
+    bottleneck : bool, default True
+        False builds the naive block (``n_3x3_reduce``, ``n_5x5_reduce`` and ``n_pool_proj``
+        are then not used).
 
     Returns
     -------
     tensor, shape (m, n_H, n_W, n_1x1 + n_3x3 + n_5x5 + n_pool_proj)
+        With ``bottleneck=False``: ``(m, n_H, n_W, n_1x1 + n_3x3 + n_5x5 + n_C)``.
     """
     shape = getattr(X, "shape", None)
     if shape is None or len(shape) != 4:
@@ -48,15 +57,20 @@ def inception_block(X, n_1x1=64, n_3x3_reduce=96, n_3x3=128, n_5x5_reduce=16, n_
     counts = {name: _validate.integer(value, name, minimum=1) for name, value in [
         ("n_1x1", n_1x1), ("n_3x3_reduce", n_3x3_reduce), ("n_3x3", n_3x3),
         ("n_5x5_reduce", n_5x5_reduce), ("n_5x5", n_5x5), ("n_pool_proj", n_pool_proj)]}
+    seed = _validate.integer(seed, "seed", minimum=0)
+    seeds = iter(range(seed, seed + 7))
 
     def conv(tensor, n_filters, f):
         return layers.Conv2D(n_filters, f, padding="same", activation="relu",
-                             kernel_initializer=initializer(seed=0))(tensor)
+                             kernel_initializer=initializer(seed=next(seeds)))(tensor)
 
+    pooled = layers.MaxPooling2D(3, strides=1, padding="same")(X)
     branch_1 = conv(X, counts["n_1x1"], 1)
+    if not bottleneck:
+        return layers.Concatenate(axis=-1)([branch_1, conv(X, counts["n_3x3"], 3), conv(X, counts["n_5x5"], 5), pooled])
     branch_3 = conv(conv(X, counts["n_3x3_reduce"], 1), counts["n_3x3"], 3)
     branch_5 = conv(conv(X, counts["n_5x5_reduce"], 1), counts["n_5x5"], 5)
-    branch_pool = conv(layers.MaxPooling2D(3, strides=1, padding="same")(X), counts["n_pool_proj"], 1)
+    branch_pool = conv(pooled, counts["n_pool_proj"], 1)
     return layers.Concatenate(axis=-1)([branch_1, branch_3, branch_5, branch_pool])
 
 

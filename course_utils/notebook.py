@@ -130,22 +130,23 @@ def show_source(function):
     return Markdown(f"```python\n{source.rstrip()}\n```")
 
 
-def verdict(claim: str, holds: bool, detail: str = "") -> str:
+def verdict(claim: str, holds: bool | None, detail: str = "") -> str:
     """One-line verdict on a claim from the course notes.
 
     Parameters
     ----------
     claim : str
         The claim, paraphrased.
-    holds : bool
-        What the measurement says.
+    holds : bool or None
+        What the measurement says; None when it cannot decide (e.g. a difference smaller than
+        the spread between seeds).
     detail : str, optional
         The numbers behind the verdict.
 
     Returns
     -------
     str
-        ``"HOLDS: <claim> (<detail>)"`` or ``"DOES NOT HOLD: ..."``; print it.
+        ``"HOLDS: <claim> (<detail>)"``, ``"DOES NOT HOLD: ..."`` or ``"INCONCLUSIVE: ..."``; print it.
     """
-    label = "HOLDS" if holds else "DOES NOT HOLD"
+    label = "INCONCLUSIVE" if holds is None else "HOLDS" if holds else "DOES NOT HOLD"
     return f"{label}: {claim}" + (f" ({detail})" if detail else "")

@@ -91,6 +91,13 @@ def test_inception_net(keras, blocks, convs):
     model = inception_nets.inception_net(blocks=blocks, width=4)
     assert sum(isinstance(layer, keras.layers.Conv2D) for layer in model.layers) == convs
     assert model.output_shape == (None, 6) and model.name == f"inception_{blocks}"
+    # the seed decides every initial weight: same seed, same network; another seed, another one
+    same, other = inception_nets.inception_net(blocks=blocks, width=4), inception_nets.inception_net(
+        blocks=blocks, width=4, seed=1)
+    for mine, twin in zip(model.weights, same.weights, strict=True):
+        np.testing.assert_array_equal(mine.numpy(), twin.numpy())
+    kernels = [(w.numpy(), v.numpy()) for w, v in zip(model.weights, other.weights, strict=True) if len(w.shape) == 4]
+    assert all(not np.array_equal(a, b) for a, b in kernels)
 
 
 def test_transfer_model_reuses_and_freezes_the_features(keras):

@@ -101,26 +101,71 @@ def test_model_comparison_names_the_first_different_layer(tf):
     from keras import layers
 
     from course_utils import models
-    from course_utils.checks.models import compare_models
+    from course_utils.checks.models import compare_models, layer_summary
 
     expected = models.convolutional_model((64, 64, 3))
     assert compare_models(expected, models.convolutional_model((64, 64, 3))) is None
 
-    def builder(padding="same", units=6, extra=False):
+    def builder(padding="same", units=6, extra=False, pool_padding="same", fused_relu=False):
         inputs = keras.Input((64, 64, 3))
-        X = layers.ReLU()(layers.Conv2D(8, 4, padding=padding)(inputs))
-        X = layers.MaxPool2D(8, strides=8, padding="same")(X)
+        X = layers.Conv2D(8, 4, padding=padding, activation="relu" if fused_relu else None)(inputs)
+        X = X if fused_relu else layers.ReLU()(X)
+        X = layers.MaxPool2D(8, strides=8, padding=pool_padding)(X)
         X = layers.ReLU()(layers.Conv2D(16, 2, padding="same")(X))
         X = layers.Flatten()(layers.MaxPool2D(4, strides=4, padding="same")(X))
         if extra:
             X = layers.Dropout(0.5)(X)
         return keras.Model(inputs, layers.Dense(units, activation="softmax")(X))
 
+    # initializers are compared only when asked for
     assert compare_models(builder(), expected) is None
+    he = layer_summary(expected, extra=("kernel_initializer",))
+    assert compare_models(layer_summary(builder(), extra=("kernel_initializer",)), he) == (
+        "layer 1 (Conv2D): kernel_initializer is 'GlorotUniform'; expected 'HeUniform' - "
+        'pass kernel_initializer="he_uniform"')
+    # the cause is named before its effect on the shape, with the usual fix
     assert compare_models(builder(padding="valid"), expected) == (
-        "layer 1 (Conv2D): output shape is (None, 61, 61, 8); expected (None, 64, 64, 8)")
-    assert compare_models(builder(units=5), expected).startswith("layer 8 (Dense): output shape")
+        "layer 1 (Conv2D): padding is 'valid'; expected 'same' - pass padding=\"same\"")
+    assert compare_models(builder(pool_padding="valid"), expected) == (
+        "layer 3 (MaxPooling2D): padding is 'valid'; expected 'same' - pass padding=\"same\" "
+        "(pooling layers take it too)")
+    assert compare_models(builder(fused_relu=True), expected).startswith(
+        "layer 1 (Conv2D): activation is 'relu'; expected 'linear' - leave this layer without activation")
+    assert compare_models(builder(units=5), expected) == "layer 8 (Dense): units is 5; expected 6"
     assert compare_models(builder(extra=True), expected) == "layer 8 is Dropout; expected Dense"
+
+
+def test_model_checkers_give_the_fix_of_the_usual_mistakes(tf, capsys):
+    import keras
+    from keras import layers
+
+    def convolutional_model(input_shape):  # the course's model, but a fixed input and Keras's initializer
+        inputs = keras.Input((64, 64, 3))
+        X = layers.MaxPool2D(8, strides=8, padding="same")(layers.ReLU()(layers.Conv2D(8, 4, padding="same")(inputs)))
+        X = layers.MaxPool2D(4, strides=4, padding="same")(layers.ReLU()(layers.Conv2D(16, 2, padding="same")(X)))
+        return keras.Model(inputs, layers.Dense(6, activation="softmax")(layers.Flatten()(X)))
+
+    assert checks.check_convolutional_model(convolutional_model) is False
+    out = capsys.readouterr().out
+    assert ("kernel_initializer is 'GlorotUniform'; expected 'HeUniform' - "
+            'pass kernel_initializer="he_uniform"') in out
+
+    def happy_model():  # Functional instead of Sequential is fine; a ReLU inside the convolution is not
+        inputs = keras.Input((64, 64, 3))
+        X = layers.Conv2D(32, 7, activation="relu")(layers.ZeroPadding2D(3)(inputs))
+        X = layers.MaxPooling2D()(layers.BatchNormalization(axis=3)(X))
+        return keras.Model(inputs, layers.Dense(1, activation="sigmoid")(layers.Flatten()(X)))
+
+    assert checks.check_happy_model(happy_model) is False
+    out = capsys.readouterr().out
+    assert "layer 2 (Conv2D): activation is 'relu'; expected 'linear' - leave this layer without activation" in out
+
+    def happy_model():
+        inputs = keras.Input((64, 64, 3))
+        X = layers.ReLU()(layers.BatchNormalization(axis=3)(layers.Conv2D(32, 7)(layers.ZeroPadding2D(3)(inputs))))
+        return keras.Model(inputs, layers.Dense(1, activation="sigmoid")(layers.Flatten()(layers.MaxPooling2D()(X))))
+
+    assert checks.check_happy_model(happy_model) is True
 
 
 def test_core_compare_on_labels_and_numbers():

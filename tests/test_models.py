@@ -110,3 +110,24 @@ def test_happy_model_functional_matches_the_sequential_one(tf):
     functional.set_weights(sequential.get_weights())
     x = np.random.default_rng(0).uniform(size=(2, 64, 64, 3)).astype("float32")
     np.testing.assert_allclose(functional.predict(x, verbose=0), sequential.predict(x, verbose=0), rtol=1e-5)
+
+
+def test_accuracy_calls_the_model_in_inference_mode(tf):
+    import keras
+
+    model = models.fully_connected_model((4, 4, 3), n_classes=3)
+    X = np.random.default_rng(0).uniform(size=(10, 4, 4, 3)).astype("float32")
+    predicted = model.predict(X, verbose=0).argmax(axis=1)
+    assert models.accuracy(model, X, predicted, batch_size=3) == 1.0
+    assert models.accuracy(model, X, [(predicted + 1) % 3]) == 0.0
+    model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    labels = np.arange(10) % 3
+    assert np.isclose(models.accuracy(model, X, labels), model.evaluate(X, labels, verbose=0)[1])
+    smile = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
+    flat = np.array([[1.0, 0.0], [0.0, 1.0]], dtype="float32")
+    said = (smile.predict(flat, verbose=0)[:, 0] > 0.5).astype(int)
+    assert models.accuracy(smile, flat, said) == 1.0
+    with pytest.raises(ValueError, match="labels must hold one class per example"):
+        models.accuracy(model, X, [0, 1])
+    with pytest.raises(TypeError, match="model must be a Keras model"):
+        models.accuracy("model", X, labels)

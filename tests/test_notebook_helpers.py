@@ -18,6 +18,7 @@ def test_show_source_renders_the_function():
 def test_verdict():
     assert verdict("a claim", True, "3 > 2") == "HOLDS: a claim (3 > 2)"
     assert verdict("a claim", False) == "DOES NOT HOLD: a claim"
+    assert verdict("a claim", None, "a gap within the spread") == "INCONCLUSIVE: a claim (a gap within the spread)"
 
 
 def test_setup_seeds_numpy():

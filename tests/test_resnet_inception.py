@@ -189,3 +189,23 @@ def test_small_resnet_takes_block_functions(keras):
         resnet.small_resnet(convolutional_block="mine")
     with pytest.raises(TypeError, match="model must be a keras.Model"):
         resnet.depth_in_layers("ResNet50")
+
+
+def test_naive_inception_block_passes_the_input_through_its_pooling_branch(keras):
+    inputs = keras.Input((28, 28, 192))
+    naive = keras.Model(inputs, inception.inception_block(inputs, bottleneck=False))
+    assert naive.output_shape == (None, 28, 28, 64 + 128 + 32 + 192)
+    # its convolutions are those inception_multiplications(bottleneck=False) counts
+    weights = sum(int(np.prod(w.shape)) for w in naive.weights if len(w.shape) == 4)
+    assert inception.inception_multiplications((28, 28, 192), bottleneck=False)["total"] == 28 * 28 * weights
+
+
+def test_inception_block_draws_each_kernel_from_its_own_seed(keras):
+    inputs = keras.Input((6, 6, 4))
+    model = keras.Model(inputs, inception.inception_block(inputs, 2, 2, 2, 2, 2, 2, seed=5))
+    kernels = [w.numpy() for w in model.weights if len(w.shape) == 4 and w.shape[:2] == (1, 1) and w.shape[2] == 4]
+    assert len(kernels) == 4 and not np.allclose(kernels[0], kernels[1])
+    again = keras.Model(inputs, inception.inception_block(inputs, 2, 2, 2, 2, 2, 2, seed=5))
+    np.testing.assert_array_equal(again.weights[0].numpy(), model.weights[0].numpy())
+    with pytest.raises(ValueError, match="seed must be an integer >= 0"):
+        inception.inception_block(inputs, seed=-1)

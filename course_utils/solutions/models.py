@@ -19,10 +19,10 @@ def happy_model():
 
 def convolutional_model(input_shape):
     input_img = keras.Input(shape=input_shape)
-    Z1 = layers.Conv2D(8, 4, strides=1, padding="same")(input_img)
+    Z1 = layers.Conv2D(8, 4, strides=1, padding="same", kernel_initializer="he_uniform")(input_img)
     A1 = layers.ReLU()(Z1)
     P1 = layers.MaxPool2D(pool_size=8, strides=8, padding="same")(A1)
-    Z2 = layers.Conv2D(16, 2, strides=1, padding="same")(P1)
+    Z2 = layers.Conv2D(16, 2, strides=1, padding="same", kernel_initializer="he_uniform")(P1)
     A2 = layers.ReLU()(Z2)
     P2 = layers.MaxPool2D(pool_size=4, strides=4, padding="same")(A2)
     F = layers.Flatten()(P2)
