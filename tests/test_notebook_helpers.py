@@ -9,7 +9,7 @@ from course_utils.notebook import setup, show_source, verdict
 
 def test_show_source_renders_the_function():
     shown = show_source(conv.zero_pad)
-    assert shown.data.startswith("```python\ndef zero_pad(X, pad):")
+    assert shown.data.startswith("```python\ndef zero_pad(X: ArrayLike, pad: int) -> np.ndarray:")
     assert shown.data.endswith("```")
     with pytest.raises(TypeError, match="function must be a function or class"):
         show_source(42)
