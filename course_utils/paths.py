@@ -12,7 +12,8 @@ import os
 from pathlib import Path
 
 __all__ = ["DATA_DIR", "SIGNS_RESNET_WEIGHTS", "SIGNS_RESNET_METADATA", "FACE_ENCODER_WEIGHTS",
-           "FACE_ENCODER_METRICS", "DETECTOR_DIR", "require"]
+           "FACE_ENCODER_METRICS", "DETECTOR_DIR", "MOBILENET_DIR", "MOBILENET_BASE_WEIGHTS", "MOBILENET_HEAD_WEIGHTS",
+           "MOBILENET_RECORD", "TRANSFER_GRID", "require"]
 
 #: The folder of the bundled data sets and shipped weights.
 DATA_DIR = Path(os.environ.get("COURSE_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
@@ -27,6 +28,15 @@ FACE_ENCODER_METRICS = DATA_DIR / "face" / "encoder_metrics.json"
 
 #: The detector of notebook 3.2: weights, anchors, class names, training record (``tools/train_detector.py``).
 DETECTOR_DIR = DATA_DIR / "yolo"
+
+#: Notebook 2.7's pretrained MobileNetV2 base, the head of its source task and their training record
+#: (``tools/train_mobilenet_base.py``), and the transfer experiment's measurements
+#: (``tools/measure_transfer.py``).
+MOBILENET_DIR = DATA_DIR / "mobilenet"
+MOBILENET_BASE_WEIGHTS = MOBILENET_DIR / "mobilenet_v2_0.35_base.weights.h5"
+MOBILENET_HEAD_WEIGHTS = MOBILENET_DIR / "source_head.npz"
+MOBILENET_RECORD = MOBILENET_DIR / "mobilenet_base.json"
+TRANSFER_GRID = MOBILENET_DIR / "transfer_grid.json"
 
 
 def require(path, what: str, how: str) -> Path:
