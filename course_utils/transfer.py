@@ -249,8 +249,14 @@ def alpaca_model(image_shape=IMG_SIZE, data_augmentation=None, base=None):
     return keras.Model(inputs, outputs)
 
 
-def fine_tune(model, fine_tune_at=120, base_learning_rate=0.001):
+def fine_tune(model, fine_tune_at=120, base_learning_rate=0.001, freeze_batch_norm=True):
     """Unfreeze the base's layers from ``fine_tune_at`` on and recompile with a 10x smaller rate.
+
+    The base's BatchNormalization layers stay frozen: in Keras 3 a frozen BatchNormalization layer
+    runs in inference mode (it normalises with the statistics of the source task and leaves them
+    unchanged), whereas the ``training=False`` given when the base was called in
+    :func:`alpaca_model` is overridden by ``fit``'s ``training=True`` (Keras 3 passes the outer
+    call's value to every layer of a Functional model).
 
     Parameters
     ----------
@@ -260,6 +266,9 @@ def fine_tune(model, fine_tune_at=120, base_learning_rate=0.001):
         Index of the first base layer to train (of 154); the layers before it stay frozen.
     base_learning_rate : float, default 0.001
         The learning rate of the first, frozen training; fine-tuning uses a tenth of it.
+    freeze_batch_norm : bool, default True
+        False unfreezes the BatchNormalization layers too, as the course's code does (they then
+        normalise with each batch's statistics and update their moving averages): for comparison.
 
     Returns
     -------
@@ -282,8 +291,9 @@ def fine_tune(model, fine_tune_at=120, base_learning_rate=0.001):
             or not base_learning_rate > 0:
         raise ValueError(f"base_learning_rate must be a number > 0; got {base_learning_rate!r}")
     base.trainable = True
-    for layer in base.layers[:fine_tune_at]:
-        layer.trainable = False
+    for index, layer in enumerate(base.layers):
+        if index < fine_tune_at or (freeze_batch_norm and isinstance(layer, keras.layers.BatchNormalization)):
+            layer.trainable = False
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.1 * base_learning_rate),
                   loss=keras.losses.BinaryCrossentropy(from_logits=True), metrics=["accuracy"])
     return model
@@ -429,9 +439,10 @@ def accuracy(model, dataset):
     return correct / total
 
 
-#: The six configurations of the experiment: how the base starts and trains, with or without augmentation.
-CONFIGURATIONS = tuple(f"{start}{suffix}" for start in ("scratch", "frozen", "fine-tuned")
-                       for suffix in ("", " + augmentation"))
+#: The configurations of the experiment: how the base starts and trains, with or without augmentation;
+#: the last one fine-tunes as the course's code does, with the BatchNormalization layers unfrozen.
+CONFIGURATIONS = (*(f"{start}{suffix}" for start in ("scratch", "frozen", "fine-tuned")
+                    for suffix in ("", " + augmentation")), "fine-tuned, BatchNorm unfrozen + augmentation")
 
 
 def train_configuration(configuration, train, validation, test, seed=0, epochs=(5, 5), base_learning_rate=0.001,
@@ -441,7 +452,9 @@ def train_configuration(configuration, train, validation, test, seed=0, epochs=(
     - ``"scratch"``: :func:`scratch_model`, Adam at ``scratch_learning_rate``, ``sum(epochs)`` epochs;
     - ``"frozen"``: :func:`alpaca_model`, Adam at ``base_learning_rate``, ``sum(epochs)`` epochs;
     - ``"fine-tuned"``: :func:`alpaca_model` for ``epochs[0]`` epochs, then :func:`fine_tune` and
-      ``epochs[1]`` more: the same number of passes over the data as the other two.
+      ``epochs[1]`` more: the same number of passes over the data as the other two;
+    - ``"fine-tuned, BatchNorm unfrozen"``: the same with ``fine_tune(..., freeze_batch_norm=False)``,
+      the course's recipe.
 
     Each may end in ``" + augmentation"`` (:func:`data_augmenter`; else :func:`no_augmentation`).
 
@@ -486,7 +499,7 @@ def train_configuration(configuration, train, validation, test, seed=0, epochs=(
         later = second if configuration.startswith("frozen") else 0
         history = model.fit(train, validation_data=validation, epochs=first + later, verbose=verbose).history
         if configuration.startswith("fine-tuned") and second:
-            fine_tune(model, fine_tune_at, base_learning_rate)
+            fine_tune(model, fine_tune_at, base_learning_rate, freeze_batch_norm="BatchNorm" not in configuration)
             more = model.fit(train, validation_data=validation, epochs=first + second, initial_epoch=first,
                              verbose=verbose).history
             history = {key: history[key] + more[key] for key in history}

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Measure notebook 2.7's experiment over several seeds: scratch, frozen and fine-tuned, with and without augmentation.
+"""Measure notebook 2.7's experiment over several seeds: scratch, frozen, fine-tuned, with and without augmentation.
 
     python tools/measure_transfer.py                          # writes data/mobilenet/transfer_grid.json
     python tools/measure_transfer.py --seeds 0 --epochs 1 1 --out /tmp/grid.json
@@ -8,9 +8,11 @@ The alpaca pictures (:mod:`course_utils.synthetic.animals`) are written as a fol
 and read back with ``keras.utils.image_dataset_from_directory`` exactly as the notebook does (80 %
 training, 20 % validation), plus a separate test folder drawn from other seeds. Every
 configuration of :data:`course_utils.transfer.CONFIGURATIONS` is trained from a fresh start for
-each seed by :func:`course_utils.transfer.train_configuration`, and its test accuracy recorded.
+each seed by :func:`course_utils.transfer.train_configuration`, and its test accuracy recorded; so
+are the two scratch configurations trained ``--long-scratch`` times longer (is training from
+scratch only short of epochs?).
 
-The notebook cannot train 3 seeds x 6 configurations inside its 5-minute budget on two CPU cores,
+The notebook cannot train 3 seeds x 9 configurations inside its 5-minute budget on two CPU cores,
 so it displays this file (and trains one seed of the main configurations itself).
 """
 
@@ -55,7 +57,10 @@ def main(argv=None) -> int:
     parser.add_argument("--n-test", type=int, default=400, help="pictures in the test folder")
     parser.add_argument("--base-learning-rate", type=float, default=0.001)
     parser.add_argument("--fine-tune-at", type=int, default=120)
-    parser.add_argument("--configurations", nargs="+", default=None, help="default: all six")
+    parser.add_argument("--configurations", nargs="+", default=None,
+                        help="default: all of course_utils.transfer.CONFIGURATIONS")
+    parser.add_argument("--long-scratch", type=int, default=4, metavar="FACTOR",
+                        help="also train both scratch configurations FACTOR times longer (0: no)")
     parser.add_argument("--out", type=Path, default=paths.TRANSFER_GRID)
     args = parser.parse_args(argv)
 
@@ -70,12 +75,17 @@ def main(argv=None) -> int:
         test_dir = animals.write_image_folder(Path(folder) / "test", args.n_test, seed=transfer.TEST_FOLDER_SEED)
         train, validation = transfer.alpaca_datasets(train_dir)
         test, _ = transfer.alpaca_datasets(test_dir, validation_split=None)
+        jobs = [(configuration, 1) for configuration in configurations]
+        if args.long_scratch > 1:  # is training from scratch only short of epochs?
+            jobs += [(configuration, args.long_scratch) for configuration in ("scratch", "scratch + augmentation")]
         for seed in args.seeds:
-            for configuration in configurations:
+            for configuration, factor in jobs:
                 run = transfer.train_configuration(configuration, train, validation, test, seed=seed,
-                                                   epochs=tuple(args.epochs),
+                                                   epochs=tuple(factor * e for e in args.epochs),
                                                    base_learning_rate=args.base_learning_rate,
                                                    fine_tune_at=args.fine_tune_at)
+                if factor > 1:
+                    run["configuration"] = f"{configuration}, {factor}x epochs"
                 runs.append(run)
                 print(f"seed {seed}  {configuration:<28} test {run['test_accuracy']:.3f}  "
                       f"validation {run['validation_accuracy']:.3f}  {run['seconds']:.0f} s", flush=True)
@@ -89,7 +99,7 @@ def main(argv=None) -> int:
                      "fine_tune_at": args.fine_tune_at, "fine_tune_learning_rate": 0.1 * args.base_learning_rate,
                      "scratch_learning_rate": 0.001},
         "seeds": args.seeds,
-        "summary": summarise(runs, configurations),
+        "summary": summarise(runs, list(dict.fromkeys(run["configuration"] for run in runs))),
         "runs": runs,
         "seconds": round(time.perf_counter() - started),
         "machine": f"{os.cpu_count()} CPU cores, no GPU",

@@ -3,11 +3,12 @@
 - ``data_augmenter`` is compared layer by layer (class and settings: the flip's ``mode``, the
   rotation's ``factor``) with :func:`course_utils.transfer.data_augmenter`.
 - ``alpaca_model`` is compared layer by layer with :func:`course_utils.transfer.alpaca_model`, then
-  on pictures: the pooled features must equal the reference's in inference mode (the same base
-  and ``preprocess_input``) and in training mode (the base called with ``training=False``, so its
-  BatchNormalization keeps its statistics), and only the new head may be trainable.
+  on pictures: the pooled features must equal the reference's (the same base and
+  ``preprocess_input``); the base must be called with ``training=False`` (read from the model's
+  graph) and only the new head may be trainable.
 - ``fine_tune`` is run on fresh models and judged by what it leaves behind: which of the base's
-  layers are trainable, the optimizer and its learning rate, and the loss.
+  layers are trainable (BatchNormalization layers stay frozen), the optimizer and its learning
+  rate, and the loss.
 
 Every model is built offline from the shipped base (or a random one): nothing is downloaded.
 """
@@ -68,12 +69,12 @@ def _pictures(shape, seed=0, m=4):
     return np.asarray(_keras().ops.image.resize(coarse, shape[:2]), np.float32)
 
 
-def _output_in(model, layer):
-    """``layer``'s output tensor in ``model``'s graph (a layer shared by two models has one per model)."""
+def _node_in(model, layer):
+    """The node of ``layer`` in ``model``'s graph (a layer shared by two models has one node per model)."""
     for index, node in enumerate(layer._inbound_nodes):
         if f"{id(layer)}_ib-{index}" in model._nodes:
-            return node.output_tensors[0]
-    return layer.output
+            return node
+    return layer._inbound_nodes[0]
 
 
 def _alpaca_state(value):
@@ -86,11 +87,10 @@ def _alpaca_state(value):
     if classes[:3] != ["InputLayer", "Sequential", "Functional"] or "GlobalAveragePooling2D" not in classes:
         return state
     pooled = next(layer for layer in value.layers if type(layer).__name__ == "GlobalAveragePooling2D")
-    # From the augmentation's output on, so that training mode is deterministic.
-    probe = keras.Model(_output_in(value, value.layers[1]), _output_in(value, pooled))
-    X = _pictures(tuple(value.input.shape[1:]))
-    state["features"] = np.asarray(probe(X, training=False))
-    state["training features"] = np.asarray(probe(X, training=True))
+    # From the augmentation's output on, so that the random layers play no part.
+    probe = keras.Model(_node_in(value, value.layers[1]).output_tensors[0], _node_in(value, pooled).output_tensors[0])
+    state["features"] = np.asarray(probe(_pictures(tuple(value.input.shape[1:])), training=False))
+    state["training argument"] = _node_in(value, value.layers[2]).arguments.kwargs.get("training")
     state["trainable parameters"] = int(sum(np.prod(w.shape) for w in value.trainable_weights))
     return state
 
@@ -113,9 +113,9 @@ def _compare_alpaca(got, expected):
         return (f"the pooled features differ from the reference's on the same pictures (largest difference "
                 f"{gap:.3g}): the pictures must go through preprocess_input (0..255 to -1..1) after the "
                 "augmentation and then through the base you were given (or load_mobilenet_base's)")
-    if _differ(got["training features"], expected["training features"]):
-        return ("in training mode the pooled features change: call the base with training=False, so that its "
-                "BatchNormalization layers keep the statistics they learned")
+    if got["training argument"] is not expected["training argument"]:
+        return (f"the base is called with training={got['training argument']!r}; expected "
+                f"training={expected['training argument']!r}, as the course does")
     if got["trainable parameters"] != expected["trainable parameters"]:
         return (f"the model has {got['trainable parameters']:,} trainable parameters; expected "
                 f"{expected['trainable parameters']:,} (the new Dense layer only): freeze the base with "
@@ -137,8 +137,7 @@ def alpaca_model_cases():
                   "GlobalAveragePooling2D -> Dropout(0.2) -> Dense(1)."),
         Case("image_shape (96, 96), no augmentation, a given (random) base", ((96, 96), transfer.no_augmentation(),
                                                                               random_base),
-             hint="when base is given, build on it rather than loading the shipped one, and call it with "
-                  "training=False."),
+             hint="when base is given, build on it rather than loading the shipped one."),
         Case("image_shape (64, 64), data_augmenter()", ((64, 64), transfer.data_augmenter()),
              hint="build the Input and the base for image_shape + (3,), not a fixed (96, 96, 3)."),
     ]
@@ -170,7 +169,8 @@ def _fine_tune_state(value):
         return value
     base = value.get_layer(BASE_NAME)
     state = {"base trainable": bool(base.trainable),
-             "trainable": np.array([bool(base.trainable and layer.trainable) for layer in base.layers])}
+             "trainable": np.array([bool(base.trainable and layer.trainable) for layer in base.layers]),
+             "batch norm": np.array([isinstance(layer, keras.layers.BatchNormalization) for layer in base.layers])}
     optimizer = getattr(value, "optimizer", None)
     state["compiled"] = optimizer is not None and getattr(value, "compiled", True)
     if state["compiled"]:
@@ -202,6 +202,11 @@ def _compare_fine_tune(got, expected):
         return ("the base itself is still frozen (base_model.trainable is False), so none of its layers can "
                 "train: set base_model.trainable = True, then freeze the layers before fine_tune_at")
     if not np.array_equal(got["trainable"], expected["trainable"]):
+        wrong = np.flatnonzero(got["trainable"] != expected["trainable"])
+        if all(got["batch norm"][wrong]):
+            return (f"{len(wrong)} BatchNormalization layers of the base are trainable (from layer {wrong[0]} on): "
+                    "keep every BatchNormalization layer frozen, so that it normalises with the source task's "
+                    "statistics and leaves them unchanged")
         return (f"trainable layers of the base: {_trainable_ranges(got['trainable'])}; expected "
                 f"{_trainable_ranges(expected['trainable'])} (of {len(expected['trainable'])})")
     if not got["compiled"]:
@@ -223,9 +228,9 @@ def fine_tune_cases():
 
     return [
         Case("fine_tune_at=120, base_learning_rate=0.001 (the course's numbers)", (fresh(), 120, 0.001),
-             hint="base_model = model.get_layer(BASE_NAME); base_model.trainable = True; then set trainable = False "
-                  "on base_model.layers[:fine_tune_at]; compile with Adam(learning_rate=0.1 * base_learning_rate) "
-                  "and BinaryCrossentropy(from_logits=True): the model outputs logits."),
+             hint="unfreeze the base (base_model.trainable = True), then freeze again its layers before fine_tune_at "
+                  "and every BatchNormalization layer; compile with Adam at 0.1 * base_learning_rate and "
+                  "BinaryCrossentropy(from_logits=True): the model outputs logits."),
         Case("fine_tune_at=100, base_learning_rate=0.01", (fresh(), 100, 0.01),
              hint="use the arguments, not the course's fixed 120 and 0.001."),
         Case("fine_tune_at=0: the whole base trains", (fresh(), 0, 0.0005),

@@ -33,6 +33,9 @@ def fine_tune(model, fine_tune_at, base_learning_rate):
     base_model.trainable = True
     for layer in base_model.layers[:fine_tune_at]:
         layer.trainable = False
+    for layer in base_model.layers:
+        if isinstance(layer, layers.BatchNormalization):
+            layer.trainable = False
     model.compile(loss=keras.losses.BinaryCrossentropy(from_logits=True),
                   optimizer=keras.optimizers.Adam(learning_rate=0.1 * base_learning_rate),
                   metrics=["accuracy"])
