@@ -87,7 +87,7 @@ def main(argv=None) -> int:
                 if factor > 1:
                     run["configuration"] = f"{configuration}, {factor}x epochs"
                 runs.append(run)
-                print(f"seed {seed}  {configuration:<28} test {run['test_accuracy']:.3f}  "
+                print(f"seed {seed}  {run['configuration']:<28} test {run['test_accuracy']:.3f}  "
                       f"validation {run['validation_accuracy']:.3f}  {run['seconds']:.0f} s", flush=True)
     record = {
         "what": "test accuracy of notebook 2.7's six configurations, one fresh training per seed",
