@@ -234,7 +234,7 @@ def fine_tune_cases():
         Case("fine_tune_at=100, base_learning_rate=0.01", (fresh(), 100, 0.01),
              hint="use the arguments, not the course's fixed 120 and 0.001."),
         Case("fine_tune_at=0: the whole base trains", (fresh(), 0, 0.0005),
-             hint="with fine_tune_at=0 no layer stays frozen."),
+             hint="with fine_tune_at=0 every layer of the base trains, except the BatchNormalization layers."),
     ]
 
 
