@@ -13,6 +13,8 @@ section    modules
            :mod:`experiments.deep_stacks` (plain against residual stacks)
 2.3        :mod:`inception`, :mod:`experiments.inception_nets`
 2.4        :mod:`experiments.transfer` (reused features, test-time crops)
+2.7        :mod:`transfer` (the MobileNetV2 base, augmentation, ``alpaca_model``, fine-tuning),
+           :mod:`synthetic.objects` (its source task), :mod:`synthetic.animals` (alpacas)
 3.1, 3.2   :mod:`yolo` (the course's post-processing in TensorFlow),
            :mod:`detection.box_math` (IoU, NMS, anchors, mAP in numpy),
            :mod:`detection.detector` (the shipped YOLOv2-style network), :mod:`synthetic.driving`

@@ -12,7 +12,9 @@ import os
 from pathlib import Path
 
 __all__ = ["DATA_DIR", "SIGNS_RESNET_WEIGHTS", "SIGNS_RESNET_METADATA", "FACE_ENCODER_WEIGHTS",
-           "FACE_ENCODER_METRICS", "DETECTOR_DIR", "UNET_WEIGHTS", "UNET_NO_SKIPS_WEIGHTS", "UNET_RECORD", "require"]
+           "FACE_ENCODER_METRICS", "DETECTOR_DIR", "UNET_WEIGHTS", "UNET_NO_SKIPS_WEIGHTS", "UNET_RECORD",
+           "MOBILENET_DIR", "MOBILENET_BASE_WEIGHTS", "MOBILENET_HEAD_WEIGHTS", "MOBILENET_RECORD", "TRANSFER_GRID",
+           "require"]
 
 #: The folder of the bundled data sets and shipped weights.
 DATA_DIR = Path(os.environ.get("COURSE_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
@@ -32,6 +34,15 @@ DETECTOR_DIR = DATA_DIR / "yolo"
 UNET_WEIGHTS = DATA_DIR / "unet" / "unet.weights.h5"
 UNET_NO_SKIPS_WEIGHTS = DATA_DIR / "unet" / "unet_without_skips.weights.h5"
 UNET_RECORD = DATA_DIR / "unet" / "training.json"
+
+#: Notebook 2.7's pretrained MobileNetV2 base, the head of its source task and their training record
+#: (``tools/train_mobilenet_base.py``), and the transfer experiment's measurements
+#: (``tools/measure_transfer.py``).
+MOBILENET_DIR = DATA_DIR / "mobilenet"
+MOBILENET_BASE_WEIGHTS = MOBILENET_DIR / "mobilenet_v2_0.35_base.weights.h5"
+MOBILENET_HEAD_WEIGHTS = MOBILENET_DIR / "source_head.npz"
+MOBILENET_RECORD = MOBILENET_DIR / "mobilenet_base.json"
+TRANSFER_GRID = MOBILENET_DIR / "transfer_grid.json"
 
 
 def require(path, what: str, how: str) -> Path:

@@ -70,3 +70,31 @@ def test_train_face_encoder_writes_an_encoder_and_its_metrics(tmp_path, tf, caps
         assert 0.0 <= metrics[group]["auc"] <= 1.0
     assert metrics["threshold"] == metrics["validation"]["threshold"] > 0
     assert "test:" in capsys.readouterr().out
+
+
+def test_train_mobilenet_base_writes_a_base_that_reloads_with_its_record(tmp_path, tf, capsys):
+    from course_utils import transfer
+
+    assert _script("train_mobilenet_base").main(["--n-train", "86", "--n-held-out", "43", "--check-images", "43",
+                                                 "--epochs", "1", "--batch-size", "43", "--cache-dir", str(tmp_path),
+                                                 "--out", str(tmp_path)]) == 0
+    record = transfer.load_base_record(tmp_path / "mobilenet_base.json")
+    assert record["epochs"] == 1 and record["train_pictures"] == 86 and len(record["per_epoch"]) == 1
+    assert record["command"].endswith("--out " + str(tmp_path))
+    model = transfer.load_source_classifier(tmp_path)
+    X, y = _script("train_mobilenet_base").source_pictures(43, record["held_out_seed"], tmp_path)
+    accuracy = float(np.mean(model.predict(X, verbose=0).argmax(axis=1) == y))
+    assert accuracy == pytest.approx(record["check_accuracy"], abs=1e-3)
+    assert "epoch  1:" in capsys.readouterr().out
+
+
+def test_measure_transfer_writes_a_grid_with_its_settings(tmp_path, tf):
+    out = tmp_path / "grid.json"
+    assert _script("measure_transfer").main(["--seeds", "0", "--epochs", "1", "0", "--n-images", "20", "--n-test", "10",
+                                             "--configurations", "frozen", "--long-scratch", "0",
+                                             "--out", str(out)]) == 0
+    grid = json.loads(out.read_text())
+    assert grid["data"]["training_folder_pictures"] == 20 and grid["training"]["epochs"] == [1, 0]
+    assert list(grid["summary"]) == ["frozen"] and grid["summary"]["frozen"]["runs"] == 1
+    run = grid["runs"][0]
+    assert 0.0 <= run["test_accuracy"] <= 1.0 and len(run["history"]["val_accuracy"]) == 1

@@ -20,6 +20,7 @@ module                    exercises                                             
                           pool_backward, conv3d_forward
 ``checks.models``         convolutional_model, happy_model                             1.5, 2.5
 ``checks.resnet``         identity_block, convolutional_block, ResNet50                2.6
+``checks.transfer``       data_augmenter, alpaca_model, fine_tune                      2.7
 ``checks.yolo``           iou, yolo_filter_boxes, yolo_non_max_suppression, yolo_eval  3.2
 ``checks.unet``           conv_block, upsampling_block, unet_model                     3.3
 ``checks.face``           triplet_loss, verify, who_is_it                              4.2, 4.3
@@ -56,6 +57,7 @@ EXERCISES = {
                "distribute_value", "pool_forward", "pool_backward", "conv3d_forward"],
     "models": ["convolutional_model", "happy_model"],
     "resnet": ["identity_block", "convolutional_block", "ResNet50"],
+    "transfer": ["data_augmenter", "alpaca_model", "fine_tune"],
     "yolo": ["iou", "yolo_filter_boxes", "yolo_non_max_suppression", "yolo_eval"],
     "unet": ["conv_block", "upsampling_block", "unet_model"],
     "face": ["triplet_loss", "verify", "who_is_it"],

@@ -9,6 +9,10 @@
   per-pixel class masks (section 3.3).
 - :mod:`~course_utils.synthetic.paintings`: procedural paintings for style transfer (4.5, 4.7).
 - :mod:`~course_utils.synthetic.toy`: a tiny "+" or "x" image set for second-long experiments.
+- :mod:`~course_utils.synthetic.objects`: 43 classes of objects, textures, hands, faces and road
+  scenes, the source task of the MobileNetV2 base (section 2.7).
+- :mod:`~course_utils.synthetic.animals`: alpacas and other animals in fields, written as a folder
+  of images (section 2.7's target task).
 
 The SIGNS and HAPPY files in ``data/`` are written from these by :mod:`course_utils.datasets`.
 """
