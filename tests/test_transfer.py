@@ -154,10 +154,10 @@ def test_data_augmenter_checker_names_the_wrong_setting(tf, capsys):
 
     assert checks.check_data_augmenter(flips_both_ways) is False
     out = capsys.readouterr().out
-    assert "layer 0 (RandomFlip): mode is 'horizontal_and_vertical'; expected 'horizontal'" in out
+    assert "layer 1 (RandomFlip): mode is 'horizontal_and_vertical'; expected 'horizontal'" in out
     assert "hint: keras.Sequential with RandomFlip('horizontal')" in out
     assert checks.check_data_augmenter(rotation_only) is False
-    assert "layer 0 is RandomRotation; expected RandomFlip" in capsys.readouterr().out
+    assert "layer 1 is RandomRotation; expected RandomFlip" in capsys.readouterr().out
 
 
 def _alpaca_variant(preprocess=True, training=False, freeze=True, use_base=True):
