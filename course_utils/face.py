@@ -386,6 +386,15 @@ def batch_all_triplet_loss(labels: ArrayLike, embeddings: ArrayLike, alpha: floa
     return tf.reduce_sum(losses) / tf.maximum(active, 1.0)
 
 
+def _labelled_embeddings(labels, embeddings):
+    """``labels (m,)`` and ``embeddings (m, d)`` as arrays, checked to describe the same m photos."""
+    labels = _validate.as_numeric_array(labels, "labels", ndim=1, layout="(m,)")
+    embeddings = _validate.as_numeric_array(embeddings, "embeddings", ndim=2, layout="(m, d)")
+    if len(labels) != len(embeddings):
+        raise ValueError(f"labels and embeddings must have the same length m; got {len(labels)} and {len(embeddings)}")
+    return labels, embeddings
+
+
 def semi_hard_triplets(labels: ArrayLike, embeddings: ArrayLike, alpha: float = 0.2) -> np.ndarray:
     """Semi-hard triplets of a batch (FaceNet's selection), as index arrays.
 
@@ -404,10 +413,7 @@ def semi_hard_triplets(labels: ArrayLike, embeddings: ArrayLike, alpha: float = 
     numpy.ndarray of int, shape (k, 3)
         Rows ``(anchor, positive, negative)``.
     """
-    labels = _validate.as_numeric_array(labels, "labels", ndim=1, layout="(m,)")
-    embeddings = _validate.as_numeric_array(embeddings, "embeddings", ndim=2, layout="(m, d)")
-    if len(labels) != len(embeddings):
-        raise ValueError(f"labels and embeddings must have the same length m; got {len(labels)} and {len(embeddings)}")
+    labels, embeddings = _labelled_embeddings(labels, embeddings)
     e = embeddings.astype(np.float64)
     dist = ((e[:, None, :] - e[None, :, :]) ** 2).sum(-1)
     triplets = []
@@ -437,10 +443,7 @@ def all_triplet_losses(labels: ArrayLike, embeddings: ArrayLike, alpha: float = 
         triplets (anchor, another photo of the anchor's person, a photo of somebody else);
         0 marks a triplet that is already easy.
     """
-    labels = _validate.as_numeric_array(labels, "labels", ndim=1, layout="(m,)")
-    embeddings = _validate.as_numeric_array(embeddings, "embeddings", ndim=2, layout="(m, d)")
-    if len(labels) != len(embeddings):
-        raise ValueError(f"labels and embeddings must have the same length m; got {len(labels)} and {len(embeddings)}")
+    labels, embeddings = _labelled_embeddings(labels, embeddings)
     squared = pairwise_distances(embeddings) ** 2
     same = labels[:, None] == labels[None, :]
     positive = same & ~np.eye(len(labels), dtype=bool)

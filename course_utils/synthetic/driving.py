@@ -102,6 +102,16 @@ def make_scene(seed, size: int = 96, with_mask: bool = False):
     return (image, boxes[order], classes[order], *mask)
 
 
+def _split_scenes(name, n, size, with_mask):
+    """The scenes of split ``name`` (the first ``n`` when given), from :func:`make_scene`."""
+    if name not in SPLITS:
+        raise ValueError(f"name must be one of {sorted(SPLITS)}; got {name!r}")
+    first, count = SPLITS[name]
+    if n is not None:
+        count = _validate.integer(n, "n", minimum=1)
+    return [make_scene(first + i, size, with_mask=with_mask) for i in range(count)]
+
+
 def make_split(name: str, n: int | None = None, size: int = 96):
     """All scenes of one split, drawn from its own range of seeds.
 
@@ -118,12 +128,7 @@ def make_split(name: str, n: int | None = None, size: int = 96):
     boxes : list of n arrays of shape (k_i, 4)
     classes : list of n int arrays of shape (k_i,)
     """
-    if name not in SPLITS:
-        raise ValueError(f"name must be one of {sorted(SPLITS)}; got {name!r}")
-    first, count = SPLITS[name]
-    if n is not None:
-        count = _validate.integer(n, "n", minimum=1)
-    scenes = [make_scene(first + i, size) for i in range(count)]
+    scenes = _split_scenes(name, n, size, with_mask=False)
     images = np.stack([s[0] for s in scenes])
     return images, [s[1] for s in scenes], [s[2] for s in scenes]
 
@@ -144,12 +149,7 @@ def make_segmentation_split(name: str, n: int | None = None, size: int = 96):
     masks : numpy.ndarray, uint8, shape (n, size, size)
         Each pixel's index into :data:`SEGMENTATION_CLASSES`.
     """
-    if name not in SPLITS:
-        raise ValueError(f"name must be one of {sorted(SPLITS)}; got {name!r}")
-    first, count = SPLITS[name]
-    if n is not None:
-        count = _validate.integer(n, "n", minimum=1)
-    scenes = [make_scene(first + i, size, with_mask=True) for i in range(count)]
+    scenes = _split_scenes(name, n, size, with_mask=True)
     return np.stack([s[0] for s in scenes]), np.stack([s[3] for s in scenes])
 
 
