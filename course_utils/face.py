@@ -386,13 +386,13 @@ def batch_all_triplet_loss(labels: ArrayLike, embeddings: ArrayLike, alpha: floa
     return tf.reduce_sum(losses) / tf.maximum(active, 1.0)
 
 
-def _labelled_embeddings(labels, embeddings):
-    """``labels (m,)`` and ``embeddings (m, d)`` as arrays, checked to describe the same m photos."""
+def _labels_and(labels, values, name, ndim, layout):
+    """``labels (m,)`` and ``values`` (``layout``, m first) as arrays, checked to describe the same m photos."""
     labels = _validate.as_numeric_array(labels, "labels", ndim=1, layout="(m,)")
-    embeddings = _validate.as_numeric_array(embeddings, "embeddings", ndim=2, layout="(m, d)")
-    if len(labels) != len(embeddings):
-        raise ValueError(f"labels and embeddings must have the same length m; got {len(labels)} and {len(embeddings)}")
-    return labels, embeddings
+    values = _validate.as_numeric_array(values, name, ndim=ndim, layout=layout)
+    if len(labels) != len(values):
+        raise ValueError(f"labels and {name} must have the same length m; got {len(labels)} and {len(values)}")
+    return labels, values
 
 
 def semi_hard_triplets(labels: ArrayLike, embeddings: ArrayLike, alpha: float = 0.2) -> np.ndarray:
@@ -413,7 +413,7 @@ def semi_hard_triplets(labels: ArrayLike, embeddings: ArrayLike, alpha: float = 
     numpy.ndarray of int, shape (k, 3)
         Rows ``(anchor, positive, negative)``.
     """
-    labels, embeddings = _labelled_embeddings(labels, embeddings)
+    labels, embeddings = _labels_and(labels, embeddings, "embeddings", 2, "(m, d)")
     e = embeddings.astype(np.float64)
     dist = ((e[:, None, :] - e[None, :, :]) ** 2).sum(-1)
     triplets = []
@@ -443,7 +443,7 @@ def all_triplet_losses(labels: ArrayLike, embeddings: ArrayLike, alpha: float = 
         triplets (anchor, another photo of the anchor's person, a photo of somebody else);
         0 marks a triplet that is already easy.
     """
-    labels, embeddings = _labelled_embeddings(labels, embeddings)
+    labels, embeddings = _labels_and(labels, embeddings, "embeddings", 2, "(m, d)")
     squared = pairwise_distances(embeddings) ** 2
     same = labels[:, None] == labels[None, :]
     positive = same & ~np.eye(len(labels), dtype=bool)
@@ -452,14 +452,6 @@ def all_triplet_losses(labels: ArrayLike, embeddings: ArrayLike, alpha: float = 
 
 
 # --- training: the data, the objective, one step, the log, and the loop ------------------------
-
-def _training_data(images, labels):
-    images = _validate.as_numeric_array(images, "images", ndim=4, layout="(m, n_H, n_W, 3)")
-    labels = _validate.as_numeric_array(labels, "labels", ndim=1, layout="(m,)")
-    if len(images) != len(labels):
-        raise ValueError(f"images and labels must have the same length; got {len(images)} and {len(labels)}")
-    return images, labels
-
 
 def _batches(labels, identities_per_batch, photos_per_identity, rng):
     """Endless index batches of P people x K photos each (the people drawn without repeats)."""
@@ -622,7 +614,7 @@ def train_encoder(images: ArrayLike, labels: ArrayLike, model: keras.Model | Non
     """
     import tensorflow as tf
 
-    images, labels = _training_data(images, labels)
+    labels, images = _labels_and(labels, images, "images", 4, "(m, n_H, n_W, 3)")
     steps = _validate.integer(steps, "steps", minimum=1)
     objective = _objective(mining, loss)
     if loss is not None:
