@@ -91,15 +91,25 @@ def _im2col(A_prev, f, stride, pad, out_spatial, dtype):
     return windows.reshape(-1, window_size)
 
 
+def _batch_chunks(m, bytes_per_image, budget):
+    """Slices of the batch of ``m`` images, each about ``budget`` bytes of ``bytes_per_image``.
+
+    Working on a few images at a time keeps the temporaries in cache between the steps
+    that read them, instead of streaming whole-batch arrays through memory at each step.
+    """
+    per_chunk = max(1, budget // max(1, bytes_per_image))
+    return [slice(start, start + per_chunk) for start in range(0, m, per_chunk)]
+
+
 def _image_chunks(args, dtype):
     """Slices of the batch whose im2col matrix is about 4 MB: it stays in cache for the product."""
     m, *out_spatial, _ = args.out_shape
     row_bytes = args.f ** len(out_spatial) * args.A_prev.shape[-1] * np.dtype(dtype).itemsize
-    per_chunk = max(1, _CHUNK_BYTES // (row_bytes * int(np.prod(out_spatial))))
-    return [slice(start, start + per_chunk) for start in range(0, m, per_chunk)]
+    return _batch_chunks(m, row_bytes * int(np.prod(out_spatial)), _CHUNK_BYTES)
 
 
 _CHUNK_BYTES = 4 * 2 ** 20
+_POOL_CHUNK_BYTES = 2 ** 18  # of pooled output per chunk: the per-window temporaries stay in L2
 
 
 def _conv_forward(args):
@@ -236,13 +246,39 @@ def pool_backward(dA, cache, mode="max"):
             dA_prev[index] += share
         return dA_prev
 
-    A, _ = pool_forward(A_prev, cache[1], mode="max")
-    unclaimed = np.ones(A.shape, dtype=bool)  # windows whose maximum has not been found yet
-    for index in slices:
-        winner = unclaimed & (A_prev[index] == A)
-        dA_prev[index] += np.where(winner, dA, 0)
-        unclaimed &= ~winner
+    overlapping = args.stride < args.f
+    chunks = _batch_chunks(dA.shape[0], dA[:1].nbytes, _POOL_CHUNK_BYTES)
+    for images in chunks:
+        first = _first_max_offsets(A_prev[images], slices)
+        dA_chunk, dA_prev_chunk = dA[images], dA_prev[images]
+        for k, index in enumerate(slices):
+            # dA where position k holds the window's first maximum, 0 elsewhere. Multiplying by
+            # the boolean mask is much faster than np.where, whose branches a random mask defeats.
+            if overlapping:
+                dA_prev_chunk[index] += dA_chunk * (first == k)
+            else:  # each input lies in one window at most: write in place, no temporary
+                np.multiply(dA_chunk, first == k, out=dA_prev_chunk[index])
     return dA_prev
+
+
+def _first_max_offsets(A_prev, slices):
+    """For every window, the position ``k`` in ``slices`` of its first maximum (row-major order).
+
+    One pass per position ``k`` keeps the running maximum and moves the winner to ``k`` only
+    where ``A_prev[slices[k]]`` is strictly greater, so a tie stays with the earlier position,
+    as in the loop version. Shape of the result: the pooled output's, small unsigned ints.
+    """
+    best = A_prev[slices[0]].copy()
+    new_best = np.empty_like(best)
+    first = np.zeros(best.shape, np.min_scalar_type(len(slices) - 1))
+    for k, index in enumerate(slices[1:], start=1):
+        np.maximum(best, A_prev[index], out=new_best)
+        # new_best > best exactly where position k beat all before it (compared in contiguous
+        # arrays, cheaper than comparing with the strided slice again).
+        # first = max(first, k * wins): k grows, so the last win is kept; no branchy masked write.
+        np.maximum(first, (new_best > best) * first.dtype.type(k), out=first)
+        best, new_best = new_best, best
+    return first
 
 
 def conv3d_forward(A_prev, W, b, hparameters):
