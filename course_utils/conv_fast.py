@@ -7,15 +7,22 @@ equal the loop versions up to floating-point rounding.
 How it is fast, without any compiled code of its own:
 
 - **im2col.** ``numpy.lib.stride_tricks.as_strided`` views the padded input as an array of
-  windows ``(m, n_H, n_W, f, f, n_C_prev)`` without copying. Reshaped to a matrix with one
-  row per output position, the whole convolution is a single matrix product with the
-  filters reshaped to ``(f*f*n_C_prev, n_C)``, which BLAS runs on every core.
+  windows ``(m, n_H, n_W, f, f, n_C_prev)`` without copying. Copied to a matrix with one
+  row per output position (plus a column of ones, the input whose weight is the bias), the
+  convolution is a single matrix product with the filters reshaped to
+  ``(f*f*n_C_prev + 1, n_C)``, which BLAS runs on every core. For RGB input and small
+  filters the matrix is copied by columns instead, from a channels-first copy of the input:
+  same matrix, much longer contiguous runs to copy.
 - **col2im.** For each of the ``f*f`` positions inside the window, the backward pass
   multiplies ``dZ`` by that position's filter weights (one batched matrix product) and adds
-  the resulting block back into the input through a strided slice, so overlapping windows
-  accumulate.
+  the resulting block back into the input where it lies. The blocks are summed by stride
+  phase in contiguous arrays, so overlapping windows accumulate without slow strided adds.
 - **pooling by offsets.** Max and average pooling loop over the ``f*f`` positions inside
-  the window, each step a whole-batch operation on a strided slice.
+  the window, each step a whole-batch operation on a strided slice. The max-pooling
+  backward pass finds each window's first maximum once, as an index, and routes ``dA`` with
+  it, a few images at a time so that the temporaries stay in cache.
+
+``benchmarks/bench_conv.py`` measures all of this against TensorFlow and the loops.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import itertools
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
+from numpy.typing import ArrayLike
 
 from course_utils import _arguments, _validate
 from course_utils import conv as _loops
@@ -36,8 +44,7 @@ from course_utils.conv import distribute_value as distribute_value
 __all__ = _loops.__all__  # the same public names as the loop versions
 
 
-
-def zero_pad(X, pad):
+def zero_pad(X: ArrayLike, pad: int) -> np.ndarray:
     """Pad every image of a batch with ``pad`` zeros on its height and width.
 
     Parameters
@@ -201,7 +208,7 @@ def _weights_and_bias(W, b, dtype):
     return np.concatenate([W.reshape(-1, n_C), b.reshape(1, n_C)]).astype(dtype, copy=False)
 
 
-def conv_forward(A_prev, W, b, hparameters):
+def conv_forward(A_prev: ArrayLike, W: ArrayLike, b: ArrayLike, hparameters: dict) -> tuple[np.ndarray, tuple]:
     """Forward pass of a convolution layer (no activation), as one matrix product.
 
     Parameters
@@ -222,7 +229,7 @@ def conv_forward(A_prev, W, b, hparameters):
     return _conv_forward(args), (args.A_prev, args.W, args.b, hparameters)
 
 
-def conv_backward(dZ, cache):
+def conv_backward(dZ: ArrayLike, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Backward pass of a convolution layer: im2col for ``dW``, col2im for ``dA_prev``.
 
     Parameters
@@ -259,7 +266,7 @@ def conv_backward(dZ, cache):
     return dA_prev_pad[:, pad:pad + n_H_prev, pad:pad + n_W_prev, :], dW, db
 
 
-def pool_forward(A_prev, hparameters, mode="max"):
+def pool_forward(A_prev: ArrayLike, hparameters: dict, mode: str = "max") -> tuple[np.ndarray, tuple]:
     """Forward pass of a pooling layer (no padding), one whole-batch step per window offset.
 
     Parameters
@@ -289,7 +296,7 @@ def pool_forward(A_prev, hparameters, mode="max"):
     return A, (args.A_prev, hparameters)
 
 
-def pool_backward(dA, cache, mode="max"):
+def pool_backward(dA: ArrayLike, cache: tuple, mode: str = "max") -> np.ndarray:
     """Backward pass of a pooling layer.
 
     Max pooling gives each output's gradient to the first input of its window that
@@ -354,7 +361,7 @@ def _first_max_offsets(A_prev, slices):
     return first
 
 
-def conv3d_forward(A_prev, W, b, hparameters):
+def conv3d_forward(A_prev: ArrayLike, W: ArrayLike, b: ArrayLike, hparameters: dict) -> tuple[np.ndarray, tuple]:
     """Forward pass of a 3-D convolution layer, as one matrix product (see :func:`conv_forward`).
 
     Parameters
