@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How fast is course_utils.conv_fast? Ratios against compiled TensorFlow on this machine.
 
-    python benchmarks/bench_conv.py [--repeat 7] [--only TEXT ...] [--markdown] [--threads N]
+    python benchmarks/bench_conv.py [--repeat 5] [--rounds 3] [--only TEXT ...] [--markdown] [--threads N]
 
 For course-sized shapes (float32, as Keras uses) it times ``conv_fast``'s convolution forward
 and backward and its pooling forward and backward against the same work done by TensorFlow
@@ -15,17 +15,22 @@ at its best:
 - **same threads.** numpy's BLAS (OpenBLAS) and TensorFlow's intra- and inter-op thread pools
   get the same number of threads, by default every core of the machine (``--threads``), so
   that each side may use the whole machine. numpy's element-wise operations use one thread
-  whatever the setting; that is part of what is being measured.
+  whatever the setting; that is part of what is being measured. On a machine shared with
+  other work, a BLAS thread whose partner core is busy can wait a whole scheduler time slice
+  inside one product, which shows as numpy calls ten times slower than usual; ``--threads 1``
+  gives a comparison that such load disturbs much less.
 - **back to back, minimum and median.** The two sides are called alternately (numpy, TF,
   numpy, TF, ...) after two warm-up calls each, so that a change in the machine's load hits
-  both. Each side's minimum and median over ``--repeat`` calls are printed; the ratio
-  numpy / TF is given for the minima (the issue's method: the least disturbed run of each)
-  and for the medians. Below 1 means numpy is faster.
+  both; ``--repeat`` calls of each side, and ``--rounds`` rounds over all the cases, so that a
+  burst of load from another process spoils one round of a case rather than all its calls.
+  Each side's minimum and median over all its calls are printed; the ratio numpy / TF is
+  given for the minima (the least disturbed call of each) and for the medians. Below 1
+  means numpy is faster.
 - **eager, for comparison.** A second column gives the ratio against TensorFlow called
   eagerly, op by op (``--no-eager`` skips it), which adds Python dispatch to TensorFlow's side.
 
 Then the speed-up of ``conv_fast`` over the loop version ``conv``, on one image (the loops
-take seconds; one call each).
+take up to seconds: one call a round).
 
 Targets from the course design: convolution forward within 1.5x of compiled TensorFlow,
 backward and pooling within 2x, and at least 100x faster than the loops. This is a benchmark,
@@ -45,7 +50,9 @@ from functools import partial
 
 def _parser():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeat", type=int, default=7, help="timed calls of each side (default 7)")
+    parser.add_argument("--repeat", type=int, default=5, help="timed calls of each side in a round (default 5)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds over all the cases (default 3); minimum and median are over every call")
     parser.add_argument("--only", action="append", metavar="TEXT",
                         help="run only the cases whose name contains TEXT (repeatable; e.g. 'max backward', "
                              "'3x3', 'loops')")
@@ -199,21 +206,32 @@ def selected(name, only):
 
 
 def measure(cases, args):
-    """Time every selected case; one result dict per case."""
-    results = []
+    """Time every selected case, ``--rounds`` times over; one result dict per case.
+
+    Each round times all the cases in turn, so that a burst of load from another process,
+    which lasts seconds, spoils one round of a case rather than all its calls.
+    """
+    timed = []
     for name, target, ours, tf_fn, tensors in cases:
-        if not selected(name, args.only):
-            continue
-        t_ours, t_tf = alternate(ours, compiled(tf_fn, *tensors), args.repeat)
-        result = {"name": name, "target": target,
-                  "numpy_min": min(t_ours), "numpy_median": statistics.median(t_ours),
-                  "tf_min": min(t_tf), "tf_median": statistics.median(t_tf), "eager_min": None}
+        if selected(name, args.only):
+            sides = {"compiled": compiled(tf_fn, *tensors), "eager": eager(tf_fn, *tensors) if args.eager else None}
+            timed.append(({"name": name, "target": target}, ours, sides, {key: ([], []) for key in sides}))
+    for _ in range(args.rounds):
+        for _, ours, sides, times in timed:
+            for key, theirs in sides.items():
+                if theirs is not None:
+                    t_ours, t_theirs = alternate(ours, theirs, args.repeat)
+                    times[key][0].extend(t_ours)
+                    times[key][1].extend(t_theirs)
+    results = []
+    for result, _, _, times in timed:
+        (t_ours, t_tf), (t_ours_e, t_eager) = times["compiled"], times["eager"]
+        result.update(numpy_min=min(t_ours), numpy_median=statistics.median(t_ours),
+                      tf_min=min(t_tf), tf_median=statistics.median(t_tf))
         result["ratio_min"] = result["numpy_min"] / result["tf_min"]
         result["ratio_median"] = result["numpy_median"] / result["tf_median"]
-        if args.eager:
-            t_ours_e, t_eager = alternate(ours, eager(tf_fn, *tensors), args.repeat)
-            result["eager_min"] = min(t_eager)
-            result["ratio_eager"] = min(t_ours_e) / min(t_eager)
+        result["eager_min"] = min(t_eager) if t_eager else None
+        result["ratio_eager"] = min(t_ours_e) / min(t_eager) if t_eager else None
         results.append(result)
         if not args.markdown:
             print_row(result)
@@ -274,11 +292,9 @@ def measure_loops(cases, args):
     for name, slow, fast in cases:
         if not selected(name, args.only):
             continue
-        start = time.perf_counter()
-        slow()
-        t_slow = time.perf_counter() - start
         fast()
-        t_fast = min(_timed(fast) for _ in range(args.repeat))
+        t_slow = min(_timed(slow) for _ in range(args.rounds))  # seconds each: one call a round
+        t_fast = min(_timed(fast) for _ in range(args.repeat * args.rounds))
         results.append((name, t_slow, t_fast))
         if not args.markdown:
             print(f"{name:<60} loops {t_slow:7.2f} s   fast {t_fast * 1e3:7.3f} ms   "
@@ -304,7 +320,8 @@ def machine():
     blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
     return (f"{model}, {os.cpu_count()} cores; Python {platform.python_version()}, numpy {np.__version__} "
             f"({blas.get('name')} {blas.get('version')}), TensorFlow {tf.__version__}; "
-            f"{ARGS.threads} threads for BLAS and TensorFlow; float32; {ARGS.repeat} timed calls per side")
+            f"{ARGS.threads} threads for BLAS and TensorFlow; float32; "
+            f"{ARGS.rounds} rounds of {ARGS.repeat} timed calls per side")
 
 
 def main(args):
