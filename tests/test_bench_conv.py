@@ -5,11 +5,12 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+TINY = [sys.executable, "benchmarks/bench_conv.py", "--tiny", "--repeat", "1", "--rounds", "1"]
 
 
 def test_benchmark_runs_on_tiny_shapes_and_prints_a_markdown_table():
     result = subprocess.run(
-        [sys.executable, "benchmarks/bench_conv.py", "--tiny", "--repeat", "1", "--rounds", "1", "--markdown", "--threads", "1"],
+        [*TINY, "--markdown", "--threads", "1"],
         cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     out = result.stdout
@@ -23,7 +24,7 @@ def test_benchmark_runs_on_tiny_shapes_and_prints_a_markdown_table():
 
 def test_benchmark_only_selects_cases():
     result = subprocess.run(
-        [sys.executable, "benchmarks/bench_conv.py", "--tiny", "--repeat", "1", "--rounds", "1", "--no-eager", "--only", "max pool"],
+        [*TINY, "--no-eager", "--only", "max pool"],
         cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "max pool forward, tiny" in result.stdout and "max pool backward, tiny" in result.stdout
