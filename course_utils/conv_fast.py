@@ -129,8 +129,8 @@ def _im2col(A_prev, f, stride, pad, out_spatial, dtype):
     (positions inside the window, then channels), then a 1, the input whose weight is the
     bias (so that one product gives ``Z`` with its bias, and one product gives ``dW`` and ``db``).
 
-    BLAS multiplies a matrix stored by rows or by columns equally well, so the memory order
-    is the one whose copy has the longer contiguous runs:
+    BLAS takes a matrix stored by rows or by columns, so the memory order is chosen for the
+    copy, the larger cost when windows are small:
 
     - by rows, the windows view copied as it is, unless a row of a window (``f * n_C_prev``
       numbers, contiguous in ``A_prev``) is short;
@@ -184,8 +184,8 @@ def _image_chunks(args, dtype):
 
 
 _CHUNK_BYTES = 4 * 2 ** 20
-# Numbers in a row of a window below which _im2col copies by columns (measured: RGB windows up to
-# 4x4 copy faster by columns, and 7x7 ones, whose larger product dominates, multiply faster by rows).
+# Numbers in a row of a window below which _im2col copies by columns. Measured: for RGB windows
+# up to 4x4 the faster copy wins; for 7x7 ones the larger product, faster by rows, dominates.
 _SHORT_WINDOW_ROW = 16
 _POOL_CHUNK_BYTES = 2 ** 18  # of pooled output per chunk: the per-window temporaries stay in L2
 
