@@ -7,21 +7,31 @@ equal the loop versions up to floating-point rounding.
 How it is fast, without any compiled code of its own:
 
 - **im2col.** ``numpy.lib.stride_tricks.as_strided`` views the padded input as an array of
-  windows ``(m, n_H, n_W, f, f, n_C_prev)`` without copying. Reshaped to a matrix with one
-  row per output position, the whole convolution is a single matrix product with the
-  filters reshaped to ``(f*f*n_C_prev, n_C)``, which BLAS runs on every core.
+  windows ``(m, n_H, n_W, f, f, n_C_prev)`` without copying. Copied to a matrix with one
+  row per output position (plus a column of ones, the input whose weight is the bias), the
+  convolution is a single matrix product with the filters reshaped to
+  ``(f*f*n_C_prev + 1, n_C)``, which BLAS runs on every core. For RGB input and small
+  filters the matrix is copied by columns instead, from a channels-first copy of the input:
+  same matrix, much longer contiguous runs to copy.
 - **col2im.** For each of the ``f*f`` positions inside the window, the backward pass
   multiplies ``dZ`` by that position's filter weights (one batched matrix product) and adds
-  the resulting block back into the input through a strided slice, so overlapping windows
-  accumulate.
+  the resulting block back into the input where it lies. The blocks are summed by stride
+  phase in contiguous arrays, so overlapping windows accumulate without slow strided adds.
 - **pooling by offsets.** Max and average pooling loop over the ``f*f`` positions inside
-  the window, each step a whole-batch operation on a strided slice.
+  the window, each step a whole-batch operation on a strided slice. The max-pooling
+  backward pass finds each window's first maximum once, as an index, and routes ``dA`` with
+  it, a few images at a time so that the temporaries stay in cache.
+
+``benchmarks/bench_conv.py`` measures all of this against TensorFlow and the loops.
 """
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
+from numpy.typing import ArrayLike
 
 from course_utils import _arguments, _validate
 from course_utils import conv as _loops
@@ -34,8 +44,7 @@ from course_utils.conv import distribute_value as distribute_value
 __all__ = _loops.__all__  # the same public names as the loop versions
 
 
-
-def zero_pad(X, pad):
+def zero_pad(X: ArrayLike, pad: int) -> np.ndarray:
     """Pad every image of a batch with ``pad`` zeros on its height and width.
 
     Parameters
@@ -84,38 +93,122 @@ def _window_slices(f, stride, out_spatial):
         yield offset, (slice(None), *index, slice(None))
 
 
+def _window_regions(target, f, stride, out_spatial):
+    """col2im: where to add the blocks of gradient that each window position sends back.
+
+    ``target`` is a zero-filled ``(m, n_H_prev, n_W_prev, n_C)`` array. Yields ``(k, region)``
+    for each position ``k = di * f + dj`` inside the window; the caller adds to ``region``
+    (``region += block``) an ``(m, n_H, n_W, n_C)`` block whose element ``[i, h, w, c]``
+    belongs to input ``[i, h * stride + di, w * stride + dj, c]``. Overlapping windows add up.
+
+    A ``+=`` on a strided slice of ``target`` is slow in numpy (its innermost run is only
+    ``n_C`` numbers), so the positions are grouped by phase ``(di % stride, dj % stride)``:
+    the positions of one phase land on the same sub-grid of ``target``, shifted by whole
+    steps, and are summed in a contiguous array that is written to the sub-grid once, after
+    the caller has added the phase's last block.
+    """
+    n_H, n_W = out_spatial
+    for r, q in np.ndindex(min(f, stride), min(f, stride)):
+        row_offsets, col_offsets = range(r, f, stride), range(q, f, stride)
+        n_rows, n_cols = n_H + len(row_offsets) - 1, n_W + len(col_offsets) - 1
+        grid = target[:, r:r + stride * (n_rows - 1) + 1:stride, q:q + stride * (n_cols - 1) + 1:stride]
+        # No sum to keep when windows are apart (one position per phase), and with stride 1
+        # the sub-grid is target itself, contiguous along a row already.
+        single = len(row_offsets) * len(col_offsets) == 1
+        total = grid if single or stride == 1 else np.zeros(grid.shape, target.dtype)
+        for (a, di), (b, dj) in itertools.product(enumerate(row_offsets), enumerate(col_offsets)):
+            yield di * f + dj, total[:, a:a + n_H, b:b + n_W]
+        if total is not grid:
+            grid[...] = total
+
+
 def _im2col(A_prev, f, stride, pad, out_spatial, dtype):
-    """Rows of the im2col matrix: ``(m * prod(out_spatial), f**dims * n_C_prev)``."""
-    windows = _windows(_pad_spatial(A_prev.astype(dtype, copy=False), pad), f, stride, out_spatial)
-    window_size = int(np.prod(windows.shape[1 + len(out_spatial):]))
-    return windows.reshape(-1, window_size)
+    """The im2col matrix ``(m * prod(out_spatial), f**dims * n_C_prev + 1)``.
+
+    One row per output position: its window, flattened in the order of ``W.reshape(-1, n_C)``
+    (positions inside the window, then channels), then a 1, the input whose weight is the
+    bias (so that one product gives ``Z`` with its bias, and one product gives ``dW`` and ``db``).
+
+    BLAS takes a matrix stored by rows or by columns, so the memory order is chosen for the
+    copy, the larger cost when windows are small:
+
+    - by rows, the windows view copied as it is, unless a row of a window (``f * n_C_prev``
+      numbers, contiguous in ``A_prev``) is short;
+    - by columns for short window rows, as for RGB input and small filters (runs of ``f * 3``
+      numbers): the matrix is the transpose of a ``(window_size + 1, rows)`` array whose rows
+      are copied, ``n_W`` numbers at a time, from a channels-first copy of the input.
+    """
+    n_rows = A_prev.shape[0] * int(np.prod(out_spatial))
+    window_size = f ** len(out_spatial) * A_prev.shape[-1]
+    if f * A_prev.shape[-1] >= _SHORT_WINDOW_ROW:
+        windows = _windows(_pad_spatial(A_prev.astype(dtype, copy=False), pad), f, stride, out_spatial)
+        cols = np.empty((n_rows, window_size + 1), dtype)
+        cols[:, :-1].reshape(windows.shape)[...] = windows  # a view: each axis of cols is split on its own
+        cols[:, -1] = 1
+        return cols
+    return _columns_then_transpose(A_prev, f, stride, pad, out_spatial, dtype).T
+
+
+def _columns_then_transpose(A_prev, f, stride, pad, out_spatial, dtype):
+    """The transpose of :func:`_im2col`'s matrix, ``(window_size + 1, rows)``, copied by rows.
+
+    Row ``(offset, c)`` holds channel ``c`` at window position ``offset`` for every output
+    position: one strided slice of a channels-first, zero-padded copy of the input.
+    """
+    m, *spatial, n_C_prev = A_prev.shape
+    planes = np.zeros((n_C_prev, m, *(n + 2 * pad for n in spatial)), dtype)
+    planes[(slice(None), slice(None), *(slice(pad, pad + n) for n in spatial))] = np.moveaxis(A_prev, -1, 0)
+    columns = np.empty((f ** len(spatial) * n_C_prev + 1, m * int(np.prod(out_spatial))), dtype)
+    per_position = columns[:-1].reshape(*[f] * len(spatial), n_C_prev, m, *out_spatial)
+    for offset, index in _window_slices(f, stride, out_spatial):
+        per_position[offset] = planes[(slice(None), *index[:-1])]  # index: (images, *spatial slices, channels)
+    columns[-1] = 1
+    return columns
+
+
+def _batch_chunks(m, bytes_per_image, budget):
+    """Slices of the batch of ``m`` images, each about ``budget`` bytes of ``bytes_per_image``.
+
+    Working on a few images at a time keeps the temporaries in cache between the steps
+    that read them, instead of streaming whole-batch arrays through memory at each step.
+    """
+    per_chunk = max(1, budget // max(1, bytes_per_image))
+    return [slice(start, start + per_chunk) for start in range(0, m, per_chunk)]
 
 
 def _image_chunks(args, dtype):
     """Slices of the batch whose im2col matrix is about 4 MB: it stays in cache for the product."""
     m, *out_spatial, _ = args.out_shape
     row_bytes = args.f ** len(out_spatial) * args.A_prev.shape[-1] * np.dtype(dtype).itemsize
-    per_chunk = max(1, _CHUNK_BYTES // (row_bytes * int(np.prod(out_spatial))))
-    return [slice(start, start + per_chunk) for start in range(0, m, per_chunk)]
+    return _batch_chunks(m, row_bytes * int(np.prod(out_spatial)), _CHUNK_BYTES)
 
 
 _CHUNK_BYTES = 4 * 2 ** 20
+# Numbers in a row of a window below which _im2col copies by columns. Measured: for RGB windows
+# up to 4x4 the faster copy wins; for 7x7 ones the larger product, faster by rows, dominates.
+_SHORT_WINDOW_ROW = 16
+_POOL_CHUNK_BYTES = 2 ** 18  # of pooled output per chunk: the per-window temporaries stay in L2
 
 
 def _conv_forward(args):
     dtype = _validate.result_dtype(args.A_prev, args.W, args.b)
     out_spatial = args.out_shape[1:-1]
     n_C = args.W.shape[-1]
-    W_matrix = args.W.astype(dtype, copy=False).reshape(-1, n_C)
+    Wb = _weights_and_bias(args.W, args.b, dtype)
     Z = np.empty(args.out_shape, dtype)
     for images in _image_chunks(args, dtype):
         cols = _im2col(args.A_prev[images], args.f, args.stride, args.pad, out_spatial, dtype)
-        np.matmul(cols, W_matrix, out=Z[images].reshape(-1, n_C))
-    Z += args.b.astype(dtype, copy=False).reshape(n_C)
+        np.matmul(cols, Wb, out=Z[images].reshape(-1, n_C))
     return Z
 
 
-def conv_forward(A_prev, W, b, hparameters):
+def _weights_and_bias(W, b, dtype):
+    """``(f**dims * n_C_prev + 1, n_C)``: W as a matrix, the bias as its last row (see :func:`_im2col`)."""
+    n_C = W.shape[-1]
+    return np.concatenate([W.reshape(-1, n_C), b.reshape(1, n_C)]).astype(dtype, copy=False)
+
+
+def conv_forward(A_prev: ArrayLike, W: ArrayLike, b: ArrayLike, hparameters: dict) -> tuple[np.ndarray, tuple]:
     """Forward pass of a convolution layer (no activation), as one matrix product.
 
     Parameters
@@ -136,7 +229,7 @@ def conv_forward(A_prev, W, b, hparameters):
     return _conv_forward(args), (args.A_prev, args.W, args.b, hparameters)
 
 
-def conv_backward(dZ, cache):
+def conv_backward(dZ: ArrayLike, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Backward pass of a convolution layer: im2col for ``dW``, col2im for ``dA_prev``.
 
     Parameters
@@ -156,26 +249,24 @@ def conv_backward(dZ, cache):
     m, n_H, n_W, n_C = args.out_shape
     n_H_prev, n_W_prev, n_C_prev = A_prev.shape[1:]
     dZ = dZ.astype(dtype, copy=False)
-    db = dZ.sum(axis=(0, 1, 2), dtype=dtype).reshape(args.b.shape)
-    dW = np.zeros((f * f * n_C_prev, n_C), dtype)
+    dWb = np.zeros((f * f * n_C_prev + 1, n_C), dtype)  # dW as a matrix, then db (see _im2col)
     dA_prev_pad = np.zeros((m, n_H_prev + 2 * pad, n_W_prev + 2 * pad, n_C_prev), dtype)
     # W[di, dj] as (n_C, n_C_prev) for each of the f*f positions (di, dj) inside the window.
     per_offset = W.astype(dtype, copy=False).reshape(f * f, n_C_prev, n_C).transpose(0, 2, 1)
     for images in _image_chunks(args, dtype):
         dZ_rows = dZ[images].reshape(-1, n_C)
         cols = _im2col(A_prev[images], f, stride, pad, (n_H, n_W), dtype)
-        dW += cols.T @ dZ_rows
+        dWb += cols.T @ dZ_rows
         # Gradient reaching the input element under position (di, dj) of every window:
         # dZ @ W[di, dj].T, one contiguous block per position, added where it lies in the input.
         dcols = np.matmul(dZ_rows, per_offset)  # (f*f, images * n_H * n_W, n_C_prev)
-        dA_chunk = dA_prev_pad[images]
-        for k, (_, index) in enumerate(_window_slices(f, stride, (n_H, n_W))):
-            dA_chunk[index] += dcols[k].reshape(-1, n_H, n_W, n_C_prev)
-    dW = dW.reshape(W.shape)
+        for k, region in _window_regions(dA_prev_pad[images], f, stride, (n_H, n_W)):
+            region += dcols[k].reshape(region.shape)
+    dW, db = dWb[:-1].reshape(W.shape), dWb[-1].reshape(args.b.shape)
     return dA_prev_pad[:, pad:pad + n_H_prev, pad:pad + n_W_prev, :], dW, db
 
 
-def pool_forward(A_prev, hparameters, mode="max"):
+def pool_forward(A_prev: ArrayLike, hparameters: dict, mode: str = "max") -> tuple[np.ndarray, tuple]:
     """Forward pass of a pooling layer (no padding), one whole-batch step per window offset.
 
     Parameters
@@ -205,7 +296,7 @@ def pool_forward(A_prev, hparameters, mode="max"):
     return A, (args.A_prev, hparameters)
 
 
-def pool_backward(dA, cache, mode="max"):
+def pool_backward(dA: ArrayLike, cache: tuple, mode: str = "max") -> np.ndarray:
     """Backward pass of a pooling layer.
 
     Max pooling gives each output's gradient to the first input of its window that
@@ -228,24 +319,49 @@ def pool_backward(dA, cache, mode="max"):
     A_prev = args.A_prev.astype(dtype, copy=False)
     dA = dA.astype(dtype, copy=False)
     dA_prev = np.zeros(A_prev.shape, dtype)
-    slices = [index for _, index in _window_slices(args.f, args.stride, args.out_shape[1:3])]
-
-    if mode == "average":
-        share = dA / (args.f * args.f)
-        for index in slices:
-            dA_prev[index] += share
-        return dA_prev
-
-    A, _ = pool_forward(A_prev, cache[1], mode="max")
-    unclaimed = np.ones(A.shape, dtype=bool)  # windows whose maximum has not been found yet
-    for index in slices:
-        winner = unclaimed & (A_prev[index] == A)
-        dA_prev[index] += np.where(winner, dA, 0)
-        unclaimed &= ~winner
+    f, stride, out_spatial = args.f, args.stride, args.out_shape[1:3]
+    slices = [index for _, index in _window_slices(f, stride, out_spatial)]
+    # dA of a max window goes where its position k holds the first maximum: dA * (first == k).
+    # Multiplying by the boolean mask is much faster than np.where, whose branches a random
+    # mask defeats.
+    for images in _batch_chunks(dA.shape[0], dA[:1].nbytes, _POOL_CHUNK_BYTES):
+        dA_chunk, dA_prev_chunk = dA[images], dA_prev[images]
+        if mode == "average":
+            share = dA_chunk / (f * f)
+            for _, region in _window_regions(dA_prev_chunk, f, stride, out_spatial):
+                region += share
+        elif stride >= f:  # windows apart: write each position's part in place, no temporary
+            first = _first_max_offsets(A_prev[images], slices)
+            for k, index in enumerate(slices):
+                np.multiply(dA_chunk, first == k, out=dA_prev_chunk[index])
+        else:
+            first = _first_max_offsets(A_prev[images], slices)
+            for k, region in _window_regions(dA_prev_chunk, f, stride, out_spatial):
+                region += dA_chunk * (first == k)
     return dA_prev
 
 
-def conv3d_forward(A_prev, W, b, hparameters):
+def _first_max_offsets(A_prev, slices):
+    """For every window, the position ``k`` in ``slices`` of its first maximum (row-major order).
+
+    One pass per position ``k`` keeps the running maximum and moves the winner to ``k`` only
+    where ``A_prev[slices[k]]`` is strictly greater, so a tie stays with the earlier position,
+    as in the loop version. Shape of the result: the pooled output's, small unsigned ints.
+    """
+    best = A_prev[slices[0]].copy()
+    new_best = np.empty_like(best)
+    first = np.zeros(best.shape, np.min_scalar_type(len(slices) - 1))
+    for k, index in enumerate(slices[1:], start=1):
+        np.maximum(best, A_prev[index], out=new_best)
+        # new_best > best exactly where position k beat all before it (compared in contiguous
+        # arrays, cheaper than comparing with the strided slice again).
+        # first = max(first, k * wins): k grows, so the last win is kept; no branchy masked write.
+        np.maximum(first, (new_best > best) * first.dtype.type(k), out=first)
+        best, new_best = new_best, best
+    return first
+
+
+def conv3d_forward(A_prev: ArrayLike, W: ArrayLike, b: ArrayLike, hparameters: dict) -> tuple[np.ndarray, tuple]:
     """Forward pass of a 3-D convolution layer, as one matrix product (see :func:`conv_forward`).
 
     Parameters
