@@ -205,8 +205,12 @@ def draw_hand(rng: np.random.Generator, count: int) -> np.ndarray:
     numpy.ndarray
         uint8 image of shape ``(64, 64, 3)``.
     """
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator; got {type(rng).__name__}")
+    if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or not 0 <= count <= 5:
+        raise ValueError(f"count must be an integer from 0 to 5 (the sign); got {count!r}")
     hi = render.HI
-    parts = _hand_parts(rng, count)
+    parts = _hand_parts(rng, int(count))
     skin = _skin(rng)
     cloth = rng.uniform(15, 235, 3)
 
