@@ -1,26 +1,14 @@
 """The SIGNS look-alikes: the generator's contract, the source task it left behind, and the recipe check."""
 
 import hashlib
-import importlib
 import json
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+from test_training_scripts import _script  # pytest puts tests/ on the path
 
 from course_utils import datasets, paths
 from course_utils.synthetic import objects, signs
-
-TOOLS = Path(__file__).resolve().parent.parent / "tools"
-
-
-def _script(name):
-    sys.path.insert(0, str(TOOLS))
-    try:
-        return importlib.import_module(name)
-    finally:
-        sys.path.remove(str(TOOLS))
 
 
 def test_draw_hand_is_a_seeded_photo_sized_image():

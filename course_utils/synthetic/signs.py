@@ -65,12 +65,13 @@ def _skin(rng: np.random.Generator) -> np.ndarray:
 
 def _limb(draw: ImageDraw.ImageDraw, points: np.ndarray, widths: np.ndarray) -> None:
     """A tapering tube through ``points`` ``(k, 2)`` with ``widths`` ``(k,)``, all in pixels."""
-    for (p, q), (w0, w1) in zip(zip(points[:-1], points[1:]), zip(widths[:-1], widths[1:])):
+    for (p, q), (w0, w1) in zip(zip(points[:-1], points[1:], strict=True),
+                                zip(widths[:-1], widths[1:], strict=True), strict=True):
         direction = q - p
         normal = np.array([-direction[1], direction[0]]) / (np.hypot(*direction) + 1e-9)
         quad = [p + normal * w0 / 2, q + normal * w1 / 2, q - normal * w1 / 2, p - normal * w0 / 2]
         draw.polygon([tuple(v) for v in quad], fill=255)
-    for (x, y), w in zip(points, widths):
+    for (x, y), w in zip(points, widths, strict=True):
         draw.ellipse([x - w / 2, y - w / 2, x + w / 2, y + w / 2], fill=255)
 
 
@@ -137,8 +138,8 @@ def _hand_parts(rng: np.random.Generator, count: int):
     thenar = ("palm", np.array([[-0.30, 0.30], [-0.18, 0.05]]), np.array([0.42, 0.38]))  # ball of the thumb
     fingers = [("finger", *_finger(rng, *_FINGER_SHAPES[k - 1], k in raised, length_scale, spread))
                for k in range(1, 5)]
-    curled = [f for f, k in zip(fingers, range(1, 5)) if k not in raised]
-    up = [f for f, k in zip(fingers, range(1, 5)) if k in raised]
+    curled = [f for f, k in zip(fingers, range(1, 5), strict=True) if k not in raised]
+    up = [f for f, k in zip(fingers, range(1, 5), strict=True) if k in raised]
     thumb_width = rng.uniform(0.24, 0.28)
     if 0 in raised:  # out to the side and up
         a = np.deg2rad(-rng.uniform(50, 80))
