@@ -64,6 +64,7 @@ def test_recipe_script_runs_and_tests_on_a_course_format_folder(tmp_path, tf):
     """A one-epoch run on tiny settings; --real-test reads a folder in the course's layout."""
     X_train, Y_train, X_test, Y_test, classes = datasets.load_signs()
     folder = tmp_path / "course"
+    folder.mkdir()
     datasets.write_h5(folder / "train_signs.h5", X_train[:12], Y_train[0, :12], classes, "train")
     datasets.write_h5(folder / "test_signs.h5", X_test[:30], Y_test[0, :30], classes, "test")
     out = tmp_path / "recipe.json"
