@@ -37,9 +37,9 @@ _DATASETS = {
 # SHA-256 of the arrays stored in each bundled file (see _content_digest).
 CHECKSUMS = {
     "train_signs.h5":
-        "b57d550bf9a8a962200b208d7a89bb1b896a451bc1784264edfb0d145e5bb0e5",
+        "ee264738ee848ea0504683fab0fefd25d762732b83c66261d70d3b2af8be20ee",
     "test_signs.h5":
-        "f383b6be56bbcad5ed6c17732f2fce19b8453136979b04333e7721813c23818e",
+        "eb06176ddb37d57cec12c0090e1983f0273064c50294950353bbb38ae0dca7da",
     "train_happy.h5":
         "33e9bc60dcb8561e244059e8790c4748e4f13356021afd5fdb217de2fc645960",
     "test_happy.h5":
@@ -64,9 +64,11 @@ def _balanced_labels(n: int, n_classes: int, seed: int, split: int) -> np.ndarra
 def make_signs(n: int, seed: int = 1, split: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Draw ``n`` synthetic hand signs, balanced over the six classes.
 
-    Each image is a hand held up in front of a wall, palm towards the camera, showing 0 to 5
-    fingers (the thumb counts): random skin tone, left or right hand, rotation, size,
-    position, finger length and spread, sleeve, lighting, shadow, blur and noise.
+    Each image is a photograph-like hand in front of a wall showing the course's signs: 0 an "O"
+    seen from the side, 1 to 5 that many raised fingers (the thumb counts), palm towards the
+    camera, forearm entering from the bottom edge; skin tone, left or right hand, rotation, size,
+    position, finger length and spread, sleeve, wall, lighting, shadow, blur and noise vary
+    (:mod:`course_utils.synthetic.signs`).
 
     Parameters
     ----------

@@ -86,12 +86,13 @@ def shifted(mask: np.ndarray, offset) -> np.ndarray:
 
 
 def finish(rng: np.random.Generator, canvas: np.ndarray, max_blur: float = 0.7,
-           max_noise: float = 5.0) -> np.ndarray:
+           max_noise: float = 5.0, white_balance: tuple[float, float] = (0.94, 1.06)) -> np.ndarray:
     """Reduce a ``(HI, HI, 3)`` float canvas to a ``(SIZE, SIZE, 3)`` uint8 photo-like image.
 
-    Adds a random white balance and exposure, a slight lens blur and sensor noise.
+    Adds a random exposure and white balance (each channel scaled within ``white_balance``),
+    a slight lens blur and sensor noise.
     """
-    canvas = canvas * rng.uniform(0.85, 1.12) * rng.uniform(0.94, 1.06, 3)
+    canvas = canvas * rng.uniform(0.85, 1.12) * rng.uniform(*white_balance, 3)
     image = Image.fromarray(np.clip(canvas, 0, 255).astype(np.uint8)).resize((SIZE, SIZE), Image.LANCZOS)
     radius = rng.uniform(0.0, max_blur)
     if radius > 0.15:
