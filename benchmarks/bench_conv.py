@@ -320,7 +320,7 @@ def machine():
     blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
     return (f"{model}, {os.cpu_count()} cores; Python {platform.python_version()}, numpy {np.__version__} "
             f"({blas.get('name')} {blas.get('version')}), TensorFlow {tf.__version__}; "
-            f"{ARGS.threads} threads for BLAS and TensorFlow; float32; "
+            f"{ARGS.threads} thread{'' if ARGS.threads == 1 else 's'} for BLAS and TensorFlow; float32; "
             f"{ARGS.rounds} rounds of {ARGS.repeat} timed calls per side")
 
 
