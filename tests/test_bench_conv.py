@@ -14,7 +14,7 @@ def test_benchmark_runs_on_tiny_shapes_and_prints_a_markdown_table():
         cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     out = result.stdout
-    assert "TensorFlow" in out and "threads for BLAS and TensorFlow" in out
+    assert "TensorFlow" in out and "1 thread for BLAS and TensorFlow" in out
     assert "| case (batch of 2, float32) |" in out
     for case in ("conv forward", "conv backward", "max pool backward", "average pool forward"):
         assert f"| {case}, tiny" in out, case
