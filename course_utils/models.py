@@ -69,7 +69,7 @@ def happy_model_functional():
     return keras.Model(inputs=inputs, outputs=outputs, name="happy_model_functional")
 
 
-def convolutional_model(input_shape):
+def convolutional_model(input_shape, kernel_initializer="he_uniform"):
     """The hand-sign classifier of section 1.5, built with the Functional API.
 
     Conv2D(8, 4x4, same) -> ReLU -> MaxPool(8x8, stride 8, same) -> Conv2D(16, 2x2, same)
@@ -85,6 +85,9 @@ def convolutional_model(input_shape):
     ----------
     input_shape : tuple of int
         ``(n_H, n_W, n_C)``, e.g. ``(64, 64, 3)``.
+    kernel_initializer : str or keras.initializers.Initializer, default "he_uniform"
+        Of both convolutions; ``"glorot_uniform"`` gives the course's original model
+        (``tools/check_signs_recipe.py`` trains that one).
 
     Returns
     -------
@@ -96,10 +99,10 @@ def convolutional_model(input_shape):
     from keras import layers
 
     input_img = keras.Input(shape=_validate.image_shape(input_shape))
-    Z1 = layers.Conv2D(8, 4, strides=1, padding="same", kernel_initializer="he_uniform")(input_img)
+    Z1 = layers.Conv2D(8, 4, strides=1, padding="same", kernel_initializer=kernel_initializer)(input_img)
     A1 = layers.ReLU()(Z1)
     P1 = layers.MaxPooling2D(pool_size=8, strides=8, padding="same")(A1)
-    Z2 = layers.Conv2D(16, 2, strides=1, padding="same", kernel_initializer="he_uniform")(P1)
+    Z2 = layers.Conv2D(16, 2, strides=1, padding="same", kernel_initializer=kernel_initializer)(P1)
     A2 = layers.ReLU()(Z2)
     P2 = layers.MaxPooling2D(pool_size=4, strides=4, padding="same")(A2)
     F = layers.Flatten()(P2)

@@ -39,18 +39,9 @@ RESULTS = paths.DATA_DIR / "signs_recipe.json"
 
 def course_convnet():
     """The course's hand-sign ConvNet (Keras's default Glorot initialisation), 1,310 parameters, not compiled."""
-    import keras
-    from keras import layers
+    from course_utils import models
 
-    inputs = keras.Input(shape=(64, 64, 3))
-    x = layers.Conv2D(8, 4, padding="same")(inputs)
-    x = layers.ReLU()(x)
-    x = layers.MaxPooling2D(8, strides=8, padding="same")(x)
-    x = layers.Conv2D(16, 2, padding="same")(x)
-    x = layers.ReLU()(x)
-    x = layers.MaxPooling2D(4, strides=4, padding="same")(x)
-    outputs = layers.Dense(6, activation="softmax")(layers.Flatten()(x))
-    return keras.Model(inputs, outputs, name="course_convnet")
+    return models.convolutional_model((64, 64, 3), kernel_initializer="glorot_uniform")
 
 
 def per_class_accuracy(labels, predicted, n_classes: int = 6) -> list[float]:
