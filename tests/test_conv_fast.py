@@ -1,7 +1,9 @@
 """conv_fast against the loop versions, on the shapes where its fast paths differ.
 
-conv_fast copies the im2col matrix by rows or by columns depending on how long a window row
-is (``f * n_C_prev`` against ``_SHORT_WINDOW_ROW``), sums col2im by stride phase, and routes
+conv_fast's 2-D forward pass multiplies row strips in place when a window row is short
+(``f * n_C_prev`` against ``_STRIPS_WINDOW_ROW``) and im2col otherwise; im2col is copied by
+rows or by columns depending on the same length (against ``_SHORT_WINDOW_ROW``). It sums
+col2im by stride phase, and routes
 max-pooling gradients through the index of each window's first maximum. Each of those paths
 is compared here with the readable loops of course_utils.conv, ties and overlaps included.
 """
@@ -21,6 +23,10 @@ CONV_CONFIGS = [
     (2, 6, 5, 8, 2, 3, 1, 2),  # 16 numbers, at the threshold: by rows
     (1, 9, 9, 6, 3, 4, 3, 1),  # stride 3: by rows
     (2, 8, 8, 16, 1, 4, 1, 0),  # 1x1 filters: by rows
+    (2, 10, 9, 2, 2, 3, 3, 1),  # windows with gaps (stride 3 > f = 2): strips skip rows
+    (1, 5, 3, 3, 3, 2, 1, 0),  # a single output column (n_W = 1)
+    (2, 7, 6, 16, 3, 4, 1, 1),  # 48 numbers a window row: forward by im2col, not strips
+    (1, 9, 8, 8, 4, 3, 2, 1),  # 32 numbers, at the strips threshold, stride 2: forward by im2col
 ]
 
 # (m, n_H_prev, n_W_prev, n_C, f, stride): apart (stride = f), gaps (stride > f), overlapping
@@ -47,6 +53,11 @@ def _conv_arrays(config, seed, dtype=np.float64):
 def test_the_configurations_reach_both_im2col_layouts():
     by_rows = {f * n_C_prev >= conv_fast._SHORT_WINDOW_ROW for _, _, _, n_C_prev, f, *_ in CONV_CONFIGS}
     assert by_rows == {True, False}
+
+
+def test_the_configurations_reach_both_forward_paths():
+    by_strips = {f * n_C_prev < conv_fast._STRIPS_WINDOW_ROW for _, _, _, n_C_prev, f, *_ in CONV_CONFIGS}
+    assert by_strips == {True, False}
 
 
 @pytest.mark.parametrize("config", CONV_CONFIGS, ids=str)
