@@ -3,9 +3,9 @@
 conv_fast's 2-D forward pass multiplies row strips in place when a window row is short
 (``f * n_C_prev`` against ``_STRIPS_WINDOW_ROW``) and im2col otherwise; im2col is copied by
 rows or by columns depending on the same length (against ``_SHORT_WINDOW_ROW``). It sums
-col2im by stride phase, and routes
-max-pooling gradients through the index of each window's first maximum. Each of those paths
-is compared here with the readable loops of course_utils.conv, ties and overlaps included.
+col2im by stride phase, and routes max-pooling gradients to each window's first maximum,
+in place for small windows apart (up to ``_IN_PLACE_POSITIONS``), by flat index otherwise.
+Each of those paths is compared here with the readable loops of course_utils.conv, ties and overlaps included.
 """
 
 import numpy as np
@@ -38,6 +38,7 @@ POOL_CONFIGS = [
     (1, 7, 8, 3, 3, 1),
     (3, 6, 5, 1, 4, 1),
     (1, 4, 4, 2, 4, 4),
+    (2, 11, 10, 2, 3, 4),  # gaps, 9 positions: routed by index, not in place
 ]
 
 
@@ -53,6 +54,11 @@ def _conv_arrays(config, seed, dtype=np.float64):
 def test_the_configurations_reach_both_im2col_layouts():
     by_rows = {f * n_C_prev >= conv_fast._SHORT_WINDOW_ROW for _, _, _, n_C_prev, f, *_ in CONV_CONFIGS}
     assert by_rows == {True, False}
+
+
+def test_the_pool_configurations_reach_both_max_routings():
+    in_place = {stride >= f and f * f <= conv_fast._IN_PLACE_POSITIONS for *_, f, stride in POOL_CONFIGS}
+    assert in_place == {True, False}
 
 
 def test_the_configurations_reach_both_forward_paths():
