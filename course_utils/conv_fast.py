@@ -449,12 +449,18 @@ def _first_max_offsets(A_prev, slices):
     best = A_prev[slices[0]].copy()
     new_best = np.empty_like(best)
     first = np.zeros(best.shape, np.min_scalar_type(len(slices) - 1))
+    # Buffers for the wins of a position: 0 or 1 as uint8, through a bool view, then times k
+    # in first's dtype (the same buffer when that is uint8): no temporaries, no mixed types.
+    wins = np.empty(best.shape, np.uint8)
+    k_wins = wins if first.dtype == wins.dtype else np.empty_like(first)
     for k, index in enumerate(slices[1:], start=1):
         np.maximum(best, A_prev[index], out=new_best)
         # new_best > best exactly where position k beat all before it (compared in contiguous
         # arrays, cheaper than comparing with the strided slice again).
+        np.greater(new_best, best, out=wins.view(bool))
         # first = max(first, k * wins): k grows, so the last win is kept; no branchy masked write.
-        np.maximum(first, (new_best > best) * first.dtype.type(k), out=first)
+        np.multiply(wins, first.dtype.type(k), out=k_wins)
+        np.maximum(first, k_wins, out=first)
         best, new_best = new_best, best
     return first
 
