@@ -26,6 +26,8 @@ How it is fast, without any compiled code of its own:
   backward pass finds each window's first maximum once, as an index, and routes ``dA`` with
   it, a few images at a time so that the temporaries stay in cache: to the flat index of
   that maximum in one ``np.add.at`` (in place, position by position, for 2x2 windows apart).
+  The average-pooling backward pass writes the share of windows that lie apart in one
+  broadcast through a writeable view of the windows.
 
 ``benchmarks/bench_conv.py`` measures all of this against TensorFlow and the loops.
 """
@@ -75,15 +77,19 @@ def _pad_spatial(X, pad):
     return padded
 
 
-def _windows(A_pad, f, stride, out_spatial):
-    """View of every ``f``-sized window: shape ``(m, *out_spatial, f, ..., f, n_C)``, no copy."""
+def _windows(A_pad, f, stride, out_spatial, writeable=False):
+    """View of every ``f``-sized window: shape ``(m, *out_spatial, f, ..., f, n_C)``, no copy.
+
+    Writing through it (``writeable=True``) is only safe when windows do not overlap
+    (``stride >= f``): every element of the view is then a distinct element of ``A_pad``.
+    """
     dims = len(out_spatial)
     strides = A_pad.strides
     return as_strided(
         A_pad,
         shape=(A_pad.shape[0], *out_spatial, *([f] * dims), A_pad.shape[-1]),
         strides=(strides[0], *(s * stride for s in strides[1:-1]), *strides[1:-1], strides[-1]),
-        writeable=False)
+        writeable=writeable)
 
 
 def _window_slices(f, stride, out_spatial):
@@ -402,8 +408,11 @@ def pool_backward(dA: ArrayLike, cache: tuple, mode: str = "max") -> np.ndarray:
         dA_chunk, dA_prev_chunk = dA[images], dA_prev[images]
         if mode == "average":
             share = dA_chunk / (f * f)
-            for _, region in _window_regions(dA_prev_chunk, f, stride, out_spatial):
-                region += share
+            if stride >= f:  # windows apart: one broadcast write into all of them at once
+                _windows(dA_prev_chunk, f, stride, out_spatial, writeable=True)[...] = share[:, :, :, None, None, :]
+            else:
+                for _, region in _window_regions(dA_prev_chunk, f, stride, out_spatial):
+                    region += share
             continue
         first = _first_max_offsets(A_prev[images], slices)
         if in_place:
